@@ -1,0 +1,85 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from silta.accounts.models import Membership, Role, active_membership_q
+from silta.accounts.permissions import (
+    can_manage_municipality,
+    can_view_municipality_workspace,
+)
+from silta.associations.models import Association
+from silta.core.views import _page, forbidden
+
+from .models import Municipality, Region
+
+
+def _municipality(code):
+    code = (code or "").strip()
+    found = None
+    if code.isdigit() and len(code) <= 3:
+        found = Municipality.objects.with_places().filter(code=code.zfill(3)).first()
+    if found is None:
+        raise Http404(_("Kuntaa numerolla %(code)s ei löydy.") % {"code": code[:10]})
+    return found
+
+
+def region(request, code):
+    reg = Region.objects.filter(code=code).first() if code.isdigit() else None
+    if reg is None:
+        raise Http404(_("Maakuntaa koodilla %(code)s ei löydy.") % {"code": code[:10]})
+    municipalities = reg.municipalities.annotate(
+        association_count=Count("associations", filter=~Q(associations__status="dissolved"))
+    )
+    return render(request, "places/region.html", {"region": reg, "municipalities": municipalities})
+
+
+def municipality(request, code):
+    m = _municipality(code)
+    liaisons = (
+        Membership.objects.active().filter(municipality=m, role=Role.LIAISON).select_related("user")
+    )
+    return render(
+        request,
+        "places/municipality.html",
+        {
+            "municipality": m,
+            "liaisons": liaisons,
+            "association_count": Association.objects.public().in_municipality(m).count(),
+            "can_view_workspace": can_view_municipality_workspace(request.user, m),
+        },
+    )
+
+
+@login_required
+def workspace(request, code):
+    """The municipality's internal page: who works on cooperation, the association register."""
+    m = _municipality(code)
+    if not can_view_municipality_workspace(request.user, m):
+        return forbidden(
+            request,
+            _("Tämä on kunnan %(name)s työtila. Sinulla ei ole siihen oikeutta.")
+            % {"name": m.name},
+        )
+    staff = (
+        Membership.objects.active()
+        .filter(municipality=m)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    associations = (
+        Association.objects.in_municipality(m)
+        .annotate(member_count=Count("memberships", filter=active_membership_q("memberships__")))
+        .order_by("name_fi")
+    )
+    return render(
+        request,
+        "places/workspace.html",
+        {
+            "municipality": m,
+            "staff": staff,
+            "page": _page(request, associations),
+            "can_manage": can_manage_municipality(request.user, m),
+        },
+    )
