@@ -1,0 +1,276 @@
+"""Reads shared by the public API and the widget: lookups of filter values, the public
+directory querysets and pagination that stays cheap at national scale.
+
+Counting is done on the filtered base queryset (no joins for display, no prefetches), and
+only when it is needed: a first page that is not full already tells how many rows there are.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from silta.associations import search
+from silta.associations.models import (
+    LANGUAGE_CHOICES,
+    Activity,
+    Association,
+    ContactPerson,
+    TargetGroup,
+    Theme,
+)
+from silta.places.models import Municipality
+
+from .errors import ApiError, bad_parameter
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+LANGUAGE_CODES = [code for code, _label in LANGUAGE_CHOICES]
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
+def _printable(value: str, limit: int = 40) -> str:
+    """A bad value quoted back in a message: short and without control characters."""
+    return "".join(ch for ch in value[:limit] if ch.isprintable())
+
+
+def municipality_by_code(code: str, parameter: str = "municipality") -> Municipality:
+    """ "564", "91" and "091" all name a municipality; anything else is a 404."""
+    code = (code or "").strip()
+    found = None
+    if code.isdigit() and len(code) <= 3:
+        found = Municipality.objects.filter(code=code.zfill(3)).first()
+    if found is None:
+        raise bad_parameter(
+            parameter,
+            "unknown_municipality",
+            _("Kuntaa numerolla %(code)s ei löydy. Kuntien numerot: /api/v1/municipalities")
+            % {"code": _printable(code)},
+            status=404,
+        )
+    return found
+
+
+def _slug(value: str) -> str | None:
+    """A well-formed slug or None, before it goes near the database (PostgreSQL rejects
+    some characters outright, and that must be a 400, not a 500)."""
+    value = value.strip()
+    return value if SLUG.fullmatch(value) else None
+
+
+def theme_by_slug(slug: str) -> Theme:
+    clean = _slug(slug)
+    found = Theme.objects.filter(slug=clean).first() if clean else None
+    if found is None:
+        raise bad_parameter(
+            "theme",
+            "unknown_theme",
+            _("Teemaa ”%(slug)s” ei ole. Teemat: /api/v1/themes") % {"slug": _printable(slug)},
+        )
+    return found
+
+
+def target_group_by_slug(slug: str) -> TargetGroup:
+    clean = _slug(slug)
+    found = TargetGroup.objects.filter(slug=clean).first() if clean else None
+    if found is None:
+        raise bad_parameter(
+            "target_group",
+            "unknown_target_group",
+            _("Kohderyhmää ”%(slug)s” ei ole. Kohderyhmät: /api/v1/target-groups")
+            % {"slug": _printable(slug)},
+        )
+    return found
+
+
+def check_language(code: str) -> str:
+    code = code.strip()
+    if code not in LANGUAGE_CODES:
+        raise bad_parameter(
+            "language",
+            "unknown_language",
+            _("Kieltä ”%(code)s” ei tunneta. Sallitut arvot: %(codes)s")
+            % {"code": _printable(code), "codes": ", ".join(LANGUAGE_CODES)},
+        )
+    return code
+
+
+def check_query(q: str) -> str:
+    if len(q) > search.MAX_QUERY_LENGTH:
+        raise bad_parameter(
+            "q",
+            "string_too_long",
+            _("Hakusana saa olla enintään %(max)s merkkiä pitkä.")
+            % {"max": search.MAX_QUERY_LENGTH},
+        )
+    return q
+
+
+def _with_language(queryset: QuerySet, code: str) -> QuerySet:
+    if connection.vendor == "postgresql":
+        return queryset.filter(languages__contains=[code])
+    # SQLite keeps JSON as text and has no containment: match the quoted code.
+    return queryset.filter(languages__icontains=f'"{code}"')
+
+
+def associations(
+    *,
+    municipality: Municipality | None = None,
+    q: str = "",
+    theme: Theme | None = None,
+    target_group: TargetGroup | None = None,
+    language: str | None = None,
+) -> QuerySet:
+    """Public (not dissolved) associations, filtered; name matches first when searching."""
+    qs = Association.objects.public().order_by("name_fi", "pk")
+    if municipality is not None:
+        qs = qs.in_municipality(municipality)
+    if theme is not None:
+        qs = qs.filter(
+            pk__in=Association.themes.through.objects.filter(theme=theme).values("association_id")
+        )
+    if target_group is not None:
+        qs = qs.filter(
+            pk__in=Association.target_groups.through.objects.filter(
+                targetgroup=target_group
+            ).values("association_id")
+        )
+    if language:
+        qs = _with_language(qs, language)
+    qs, _searched = search.apply(qs, q)
+    return qs
+
+
+def for_listing(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("municipality").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.all()),
+        Prefetch("target_groups", queryset=TargetGroup.objects.all()),
+    )
+
+
+# Recurring activities by weekday and time, then one-off ones by start; NULLs last on every
+# database (SQLite would put them first).
+ACTIVITY_ORDER = (
+    F("weekday").asc(nulls_last=True),
+    F("start_time").asc(nulls_last=True),
+    F("starts_at").asc(nulls_last=True),
+    "name_fi",
+    "pk",
+)
+
+
+def public_activities() -> QuerySet:
+    return Activity.objects.public().upcoming_or_recurring()
+
+
+def for_profile(queryset: QuerySet) -> QuerySet:
+    """Everything a public profile shows, in a fixed number of queries. Contacts are narrowed
+    to consented ones here; `public_details()` still decides what of them is shown."""
+    return for_listing(queryset).prefetch_related(
+        Prefetch("municipalities", queryset=Municipality.objects.order_by("code")),
+        Prefetch("contacts", queryset=ContactPerson.objects.consented()),
+        Prefetch(
+            "activities",
+            queryset=public_activities()
+            .select_related("municipality")
+            .prefetch_related(Prefetch("target_groups", queryset=TargetGroup.objects.all()))
+            .order_by(*ACTIVITY_ORDER),
+        ),
+    )
+
+
+def activities(
+    *,
+    municipality: Municipality | None = None,
+    association: Association | None = None,
+    q: str = "",
+    target_group: TargetGroup | None = None,
+) -> QuerySet:
+    qs = public_activities().order_by(*ACTIVITY_ORDER)
+    if municipality is not None:
+        qs = qs.filter(municipality=municipality)
+    if association is not None:
+        qs = qs.filter(association=association)
+    if target_group is not None:
+        qs = qs.filter(
+            pk__in=Activity.target_groups.through.objects.filter(targetgroup=target_group).values(
+                "activity_id"
+            )
+        )
+    qs, _searched = search.apply(qs, q)
+    return qs
+
+
+def activities_for_listing(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("association", "municipality").prefetch_related(
+        Prefetch("target_groups", queryset=TargetGroup.objects.all())
+    )
+
+
+def public_association(pk: int) -> Association:
+    found = Association.objects.public().filter(pk=pk).first()
+    if found is None:
+        raise bad_parameter(
+            "association",
+            "unknown_association",
+            _("Yhdistystä numerolla %(id)s ei löydy.") % {"id": pk},
+            status=404,
+        )
+    return found
+
+
+@dataclass
+class Page:
+    rows: list
+    count: int
+    number: int
+    size: int
+
+    @property
+    def last(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.last
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def paginate(
+    queryset: QuerySet, number: int, size: int, *, display=None, strict: bool = True
+) -> Page:
+    """LIMIT/OFFSET over an ordered queryset. `display` adds joins and prefetches to the page
+    query only, so the count stays a plain count of the filtered rows.
+
+    Strict (the API): a page past the last one is a 404. Not strict (the widget): the last
+    page is shown instead."""
+    display = display or (lambda qs: qs)
+    if number == 1:
+        rows = list(display(queryset)[:size])
+        if len(rows) < size:
+            return Page(rows, len(rows), 1, size)
+        return Page(rows, queryset.count(), 1, size)
+    count = queryset.count()
+    last = max(1, -(-count // size))
+    if number > last:
+        if strict:
+            raise ApiError(
+                404,
+                _("Sivua %(page)s ei ole. Viimeinen sivu on %(last)s.")
+                % {"page": number, "last": last},
+                [
+                    {
+                        "parameter": "page",
+                        "code": "beyond_last_page",
+                        "message": _("Viimeinen sivu on %(last)s.") % {"last": last},
+                    }
+                ],
+            )
+        number = last
+    offset = (number - 1) * size
+    return Page(list(display(queryset)[offset : offset + size]), count, number, size)
