@@ -321,3 +321,32 @@ def test_an_anonymous_caller_may_not_erase(world):
     with pytest.raises(PermissionError):
         services.erase_user(AnonymousUser(), world.user("outsider"))
     assert User.objects.get(pk=world.user("outsider").pk).is_active
+
+
+# -- the language of the pages --------------------------------------------------------------
+
+
+def test_a_signed_in_persons_pages_are_in_their_own_language_not_the_browsers(world):
+    person = world.user("oulu_liaison")
+    person.language = "sv"
+    person.save()
+    client = world.client("oulu_liaison")
+
+    page = client.get("/oma/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert page["Content-Language"] == "sv"
+    assert '<html lang="sv">' in page.content.decode()
+
+
+def test_a_language_button_wins_over_the_persons_own_language(world):
+    client = world.client("oulu_liaison")  # language "fi"
+    client.post("/kieli/", {"language": "en", "next": "/oma/"})
+
+    page = client.get("/oma/", HTTP_ACCEPT_LANGUAGE="fi")
+
+    assert page["Content-Language"] == "en"
+
+
+def test_anonymous_pages_follow_the_browser_until_a_button_is_pressed(client, places):
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="sv-FI,sv;q=0.9")["Content-Language"] == "sv"
+    assert client.get("/")["Content-Language"] == "fi"

@@ -48,6 +48,15 @@ class AccountAdapter(DefaultAccountAdapter):
             sensitive=any(name.startswith(s) for s in SENSITIVE),
         )
 
+    def login(self, request, user) -> None:
+        super().login(request, user)
+        # The "signed in" message and the first page are already in the person's own
+        # language (see UserLanguageMiddleware), unless a language button has been pressed.
+        own = getattr(user, "language", "")
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and own in dict(settings.LANGUAGES):
+            translation.activate(own)
+            request.LANGUAGE_CODE = own
+
     def clean_email(self, email: str) -> str:
         # allauth would silently cut a longer address to 254 characters and sign up that one.
         email = super().clean_email(email)

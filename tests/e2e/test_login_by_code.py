@@ -66,7 +66,10 @@ def test_swedish_speaker_gets_the_code_in_swedish(page, world, smtp_server):
 
     enter_code(page, login_code_in(message))
     expect(page).to_have_url(re.compile(r"/oma/$"))
-    expect(page.locator("main")).to_contain_text("Oulu")
+    # Her pages are in Swedish too, from the first one on, although the browser asks for Finnish.
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("main")).to_contain_text("Du har loggat in som Sara Svensson")
+    expect(page.locator("main")).to_contain_text("Uleåborg")
 
 
 def test_wrong_code_shows_an_error_and_three_wrong_codes_void_the_code(page, world, smtp_server):
