@@ -11,9 +11,7 @@ personas and 4 CSRF checks (`test_matrix_size` prints the current figure under -
 """
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib import admin
@@ -27,62 +25,22 @@ from silta.core.models import AuditLogEntry, OutgoingEmail
 
 from .conftest import PERSONAS
 from .factories import AssociationFactory, OrganisationFactory, municipality
+from .matrix import (
+    ADMIN_LOGIN,
+    DASHBOARD,
+    DJANGO_ADMIN,
+    ENTRANCE,
+    LOGIN,
+    PUBLIC,
+    SIGNED_IN,
+    SILTA_ADMIN,
+    Redirect,
+    Row,
+    _url,
+    expect,
+)
+from .matrix_rows import collected_rows
 from .urlwalk import keys, walk
-
-
-@dataclass(frozen=True)
-class Redirect:
-    to: str  # a URL name, or a literal path starting with "/"
-    next: bool = False  # carries ?next=<the requested URL>
-
-    def check(self, location: str, requested: str) -> None:
-        target = self.to if self.to.startswith("/") else reverse(self.to)
-        parts = urlsplit(location)
-        assert parts.netloc in ("", "testserver"), f"redirect leaves the site: {location}"
-        assert parts.path == target, f"redirects to {location}, expected {target}"
-        query = parse_qs(parts.query)
-        if self.next:
-            assert query.get("next") == [requested], f"next in {location} is not {requested}"
-        else:
-            assert "next" not in query, f"unexpected next in {location}"
-
-
-LOGIN = Redirect("account_login", next=True)
-ADMIN_LOGIN = Redirect("admin:login", next=True)
-DASHBOARD = Redirect("dashboard")  # allauth's "already signed in" (LOGIN_REDIRECT_URL)
-
-
-def expect(anonymous, signed_in, **persona):
-    """Outcome per persona: `signed_in` for everybody signed in unless named in `persona`."""
-    unknown = set(persona) - set(PERSONAS)
-    assert not unknown, unknown
-    table = dict.fromkeys(PERSONAS, signed_in)
-    return {**table, "anonymous": anonymous, **persona}
-
-
-PUBLIC = expect(200, 200)
-SIGNED_IN = expect(LOGIN, 200)
-SILTA_ADMIN = expect(LOGIN, 403, admin=200)
-DJANGO_ADMIN = expect(ADMIN_LOGIN, ADMIN_LOGIN, admin=200)
-ENTRANCE = expect(200, DASHBOARD)  # sign-in and sign-up pages
-
-# Known bug, reported to the lead with its fix: the administrator role makes a person
-# is_staff but gives no Django model permissions, so the admin persona (not a superuser)
-# gets 403 on every model page and 404 on app pages. Strict: drop these marks once fixed.
-
-
-@dataclass
-class Row:
-    id: str
-    name: str  # the pattern this row covers
-    url: Callable  # World -> URL
-    expect: dict
-    xfail: dict = field(default_factory=dict)  # persona -> reason, for known bugs
-    check: Callable | None = None  # (response, world, persona) -> None, on a 200
-
-
-def _url(name, *args, **kwargs):
-    return lambda w: reverse(name, args=args or None, kwargs=kwargs or None)
 
 
 def _email(w):
@@ -520,7 +478,7 @@ API_ROWS = [
     Row("api-widget-missing", "api-widget", _url("api-widget", "999"), expect(404, 404)),
 ]
 
-ROWS = SILTA_ROWS + ALLAUTH_ROWS + API_ROWS + ADMIN_ROWS
+ROWS = SILTA_ROWS + ALLAUTH_ROWS + API_ROWS + ADMIN_ROWS + collected_rows()
 
 
 def _cases():
