@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "silta.accounts",
     "silta.associations",
     "silta.api",
+    "silta.events",
+    "silta.surveys",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("silta.places.urls")),
     path("", include("silta.associations.urls")),
     path("", include("silta.api.urls")),
+    path("", include("silta.events.urls")),
+    path("", include("silta.surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 
