@@ -1,3 +1,4 @@
+import importlib
 import time
 
 from django.conf import settings
@@ -20,6 +21,8 @@ CREATED = {
     "role:agent": ("yhdistysagentin rooli", "yhdistysagentin roolia"),
     "role:association_member": ("yhdistystoimijan rooli", "yhdistystoimijan roolia"),
 }
+
+FEATURE_DEMOS = ["silta.associations", "silta.events", "silta.surveys"]
 
 
 class Command(BaseCommand):
@@ -71,6 +74,15 @@ class Command(BaseCommand):
             f"{t['agent_municipalities']} kunnassa; {t['associations']} yhdistystä "
             f"(joista {t['dormant']} tauolla); {t['people']} henkilöä."
         )
+        # Later capabilities add their own demo data: silta/<app>/demo.py with load(stdout).
+        for app in FEATURE_DEMOS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            module.load(self.stdout)
         self.stdout.write("")
         self.stdout.write(
             f"Esittelytunnukset (salasana {demo.PASSWORD}, tai kirjautumiskoodi sähköpostiin):"
