@@ -146,3 +146,56 @@ def can_use_totp(user) -> bool:
     """Password plus TOTP is offered to staff: liaisons, coordinators and administrators."""
     s = scope_of(user)
     return s.is_admin or bool(s.liaison_of or s.coordinator_of) or bool(user.is_staff)
+
+
+# -- the directory's contacts and recipient lists (appended by the directory feature) --------
+
+
+def can_view_association_contacts(user, association) -> bool:
+    """All contact details, consented or not: the association's own people, and the staff of
+    its home municipality or of any municipality it acts in. Reads
+    `association.municipalities` (prefetch it on list pages)."""
+    if can_view_association_internal(user, association):
+        return True
+    staff = scope_of(user).staff_municipalities
+    return bool(staff) and any(m.pk in staff for m in association.municipalities.all())
+
+
+def can_manage_recipient_lists(user, municipality) -> bool:
+    """Save, read and export a municipality's recipient lists: its liaison and agents, the
+    coordinator serving it, administrators."""
+    s = scope_of(user)
+    return s.is_admin or municipality.pk in s.staff_municipalities
+
+
+# -- association editing and the yearly confirmation (appended by the editing feature) --------
+
+
+def can_add_association(user, municipality) -> bool:
+    """Add an association to a municipality's register: its liaison and agents, admins."""
+    s = scope_of(user)
+    return s.is_admin or municipality.pk in (s.liaison_of | s.agent_of)
+
+
+def can_request_confirmation(user, association) -> bool:
+    """Send an association the yearly confirmation request now: its municipality's liaison
+    and agents, admins (members confirm directly instead)."""
+    s = scope_of(user)
+    return s.is_admin or association.municipality_id in (s.liaison_of | s.agent_of)
+
+
+# -- importing and exporting the association register (appended by the import feature) -----
+
+
+def can_import_associations(user, municipality) -> bool:
+    """Upload, preview and apply imports into the municipality's register, and see its
+    import jobs: its liaison and agents, administrators."""
+    s = scope_of(user)
+    return s.is_admin or municipality.pk in (s.liaison_of | s.agent_of)
+
+
+def can_export_associations_internal(user, municipality) -> bool:
+    """The internal export (unconsented contacts, statuses, confirmation dates): the
+    municipality's liaison, agents and coordinator, administrators."""
+    s = scope_of(user)
+    return s.is_admin or municipality.pk in s.staff_municipalities
