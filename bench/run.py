@@ -1,0 +1,465 @@
+"""Benchmark of the directory at 1 000 and at 100 000 associations, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/run.py [--sizes 1000,100000] [--databases sqlite,postgresql]
+                                  [--database-url postgres://postgres@127.0.0.1:5432/silta_bench]
+                                  [--requests 50]
+
+For each database and size a throw-away database is made (a SQLite file under /tmp, a
+PostgreSQL database that is dropped and created), migrated, filled by
+`manage.py generate_national` (three activities per association) and analysed; then
+Django's test Client makes the requests of each scenario in-process, so the times are
+those of Django and the database without a network or a web server in between. Each
+(database, size) runs in its own process, with its own DATABASE_URL.
+
+Printed: median and p95 time per request (ms) and the largest SQL query count per request,
+then PASS/FAIL per scenario against the goal of issue 3: p95 at the largest size at most
+twice p95 at the smallest, and at most 8 queries per request at every size. JSON goes to
+bench/results/ (gitignored).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+TMP = Path(tempfile.gettempdir())
+SQLITE_PATH = str(TMP / "silta_bench_{size}.sqlite3")
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/silta_bench"
+MAX_QUERIES = 8
+MAX_GROWTH = 2.0
+
+# Inflected words people type, prefixes of live search, and words that find nothing.
+QUERIES = [
+    "yhdistyksen",
+    "kylätalolla",
+    "urheiluseuran",
+    "eläkeläiset",
+    "kuoro",
+    "kyläyhdistys",
+    "partio",
+    "metsästysseuran",
+    "kuoroon",
+    "nuorisoseuralla",
+    "kotiseutu",
+    "perhekahvila",
+    "hiihto",
+    "eläk",
+    "kyl",
+    "urh",
+    "kalastus seura",
+    "sydän",
+    "marttojen",
+    "veteraanit",
+    "xylofonisti",
+    "qwertyasdf",
+    "zzz",
+    "koivumäen kyläyhdistys",
+]
+# Municipalities the requests go round: the largest city, a large one, a small one.
+CODES = ["091", "564", "244"]
+
+
+# --- the worker: one database, one size -------------------------------------------------
+
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "silta.settings")
+    os.environ.setdefault("DEMO_MODE", "true")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # allows the "testserver" host; mail to memory
+    from django.conf import settings
+
+    settings.WHITENOISE_AUTOREFRESH = True  # no rescan of static files per Client
+    # No collectstatic for a throw-away database: plain static storage, as the tests use.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def _fill(size: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_places", stdout=quiet)
+        call_command(
+            "generate_national",
+            associations=size,
+            activities=3 * size,
+            seed=2026,
+            force=True,
+            stdout=quiet,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"fill_seconds": round(time.monotonic() - started, 1)}
+
+
+def _liaison(municipality):
+    from silta.accounts.models import Membership, Role, User
+
+    user, _created = User.objects.get_or_create(
+        email=f"mittaus.{municipality.code}@kansallinen.silta.example",
+        defaults={"full_name": "Mittaus Yhdyshenkilö"},
+    )
+    Membership.objects.get_or_create(user=user, role=Role.LIAISON, municipality=municipality)
+    return user
+
+
+def _scenarios(requests: int, clients: dict):
+    """(name, [(client persona, url)] of `requests` items)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from silta.associations.models import Association
+    from silta.places.models import Municipality
+
+    def directory(code):
+        try:
+            return reverse("associations:directory", args=[code])
+        except NoReverseMatch:
+            return None
+
+    municipalities = {m.code: m for m in Municipality.objects.filter(code__in=CODES)}
+    counts = {
+        code: Association.objects.public().in_municipality(m).count()
+        for code, m in municipalities.items()
+    }
+
+    def deepest(who, base, parameter):
+        """Page 50, or, when there are fewer pages, the deepest of 25, 12, 6, ... that exists
+        (each page knows its own page size, so ask rather than compute)."""
+        if base is None:
+            return None
+        number = 50
+        while number > 1:
+            joiner = "&" if "?" in base else "?"
+            url = f"{base}{joiner}{parameter}={number}"
+            status = clients[who].get(url, secure=True).status_code
+            if status == 200:
+                break
+            number //= 2
+        return number
+
+    deep = {
+        "directory": {c: deepest("anonymous", directory(c), "sivu") for c in CODES},
+        "workspace": {c: deepest(c, reverse("places:workspace", args=[c]), "sivu") for c in CODES},
+        "api": {
+            c: deepest("anonymous", f"/api/v1/associations?municipality={c}", "page") for c in CODES
+        },
+    }
+
+    def cycle(make):
+        return [make(i) for i in range(requests)]
+
+    def code_of(i):
+        return CODES[i % len(CODES)]
+
+    def query(i):
+        return QUERIES[(i // len(CODES)) % len(QUERIES)]
+
+    from urllib.parse import urlencode
+
+    scenarios = [
+        (
+            "haku: hakemistosivu",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    directory(code_of(i))
+                    and f"{directory(code_of(i))}?{urlencode({'q': query(i)})}",
+                )
+            ),
+        ),
+        (
+            "haku: API, kunta",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    "/api/v1/associations?"
+                    + urlencode({"municipality": code_of(i), "q": query(i)}),
+                )
+            ),
+        ),
+        (
+            "haku: API, koko maa",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    "/api/v1/associations?" + urlencode({"q": QUERIES[i % len(QUERIES)]}),
+                )
+            ),
+        ),
+        (
+            "haku: API, toiminta",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    "/api/v1/activities?" + urlencode({"municipality": code_of(i), "q": query(i)}),
+                )
+            ),
+        ),
+        (
+            "lista: hakemistosivu s. 1",
+            cycle(lambda i: ("anonymous", directory(code_of(i)))),
+        ),
+        (
+            "lista: hakemistosivu syvä",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    directory(code_of(i))
+                    and f"{directory(code_of(i))}?sivu={deep['directory'][code_of(i)]}",
+                )
+            ),
+        ),
+        (
+            "lista: työtila s. 1",
+            cycle(lambda i: (code_of(i), reverse("places:workspace", args=[code_of(i)]))),
+        ),
+        (
+            "lista: työtila syvä",
+            cycle(
+                lambda i: (
+                    code_of(i),
+                    reverse("places:workspace", args=[code_of(i)])
+                    + f"?sivu={deep['workspace'][code_of(i)]}",
+                )
+            ),
+        ),
+        (
+            "lista: API yhdistykset s. 1",
+            cycle(lambda i: ("anonymous", f"/api/v1/associations?municipality={code_of(i)}")),
+        ),
+        (
+            "lista: API yhdistykset syvä",
+            cycle(
+                lambda i: (
+                    "anonymous",
+                    f"/api/v1/associations?municipality={code_of(i)}&page={deep['api'][code_of(i)]}",
+                )
+            ),
+        ),
+        (
+            "lista: API toiminta s. 1",
+            cycle(lambda i: ("anonymous", f"/api/v1/activities?municipality={code_of(i)}")),
+        ),
+    ]
+    return scenarios, {"associations_in": counts, "deep_page": deep}
+
+
+def _percentile(values, p):
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def worker(size: int, requests: int) -> dict:
+    _setup_django()
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from silta.places.models import Municipality
+
+    info = {"size": size, "vendor": connection.vendor}
+    info.update(_fill(size))
+    # A page that fails is counted as a 500 (and FAIL), not a crash of the benchmark.
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for m in Municipality.objects.filter(code__in=CODES):
+        client = Client(raise_request_exception=False)
+        client.force_login(_liaison(m))
+        clients[m.code] = client
+    scenarios, info["data"] = _scenarios(requests, clients)
+    results = {}
+    for name, calls in scenarios:
+        if any(url is None for _who, url in calls):
+            results[name] = {"available": False}
+            continue
+        who, url = calls[0]
+        clients[who].get(url, secure=True)  # warm-up: imports, the analyser, prepared caches
+        times, queries, statuses = [], [], set()
+        for who, url in calls:
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = clients[who].get(url, secure=True)  # production redirects to https
+                times.append((time.perf_counter() - started) * 1000)
+            queries.append(len(captured.captured_queries))
+            statuses.add(response.status_code)
+        results[name] = {
+            "available": True,
+            "requests": len(times),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(_percentile(times, 0.95), 2),
+            "max_ms": round(max(times), 2),
+            "queries_median": statistics.median(queries),
+            "queries_max": max(queries),
+            "statuses": sorted(statuses),
+            "example": calls[0][1],
+        }
+    info["scenarios"] = results
+    return info
+
+
+# --- the driver -----------------------------------------------------------------------
+
+
+def _prepare_postgres(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _run_one(vendor: str, size: int, requests: int, pg_url: str) -> dict:
+    if vendor == "sqlite":
+        path = SQLITE_PATH.format(size=size)
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        _prepare_postgres(pg_url)
+        url = pg_url
+    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "true", "DEBUG": "false"}
+    env.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
+    env.setdefault("ALLOWED_HOSTS", "testserver")
+    out = TMP / f"silta_bench_{vendor}_{size}.json"
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603 - our own script with our own arguments
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            str(size),
+            "--requests",
+            str(requests),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    result = json.loads(out.read_text())
+    result["wall_seconds"] = round(time.monotonic() - started, 1)
+    print(
+        f"  {vendor} {size}: täyttö {result['fill_seconds']} s, "
+        f"yhteensä {result['wall_seconds']} s",
+        flush=True,
+    )
+    return result
+
+
+def _table(runs: list[dict], sizes: list[int]) -> list[dict]:
+    """One line per (database, scenario) with PASS/FAIL."""
+    lines = []
+    by = {(r["vendor"], r["size"]): r for r in runs}
+    vendors = sorted({r["vendor"] for r in runs}, key=lambda v: v != "sqlite")
+    small, large = min(sizes), max(sizes)
+    for vendor in vendors:
+        names = list(by[(vendor, small)]["scenarios"])
+        for name in names:
+            row = {"database": vendor, "scenario": name, "sizes": {}}
+            cells = [by[(vendor, s)]["scenarios"].get(name, {}) for s in sizes]
+            if not all(c.get("available") for c in cells):
+                row["verdict"] = "not available"
+                lines.append(row)
+                continue
+            for s, c in zip(sizes, cells, strict=True):
+                row["sizes"][s] = c
+            ratio = cells[-1]["p95_ms"] / max(cells[0]["p95_ms"], 0.001)
+            most = max(c["queries_max"] for c in cells)
+            bad_status = any(st != 200 for c in cells for st in c["statuses"])
+            row["p95_ratio"] = round(ratio, 2)
+            row["queries_max"] = most
+            ok = (ratio <= MAX_GROWTH or small == large) and most <= MAX_QUERIES and not bad_status
+            row["verdict"] = "PASS" if ok else "FAIL"
+            lines.append(row)
+    return lines
+
+
+def _print(lines, sizes):
+    head = f"{'tietokanta':<11}{'skenaario':<30}"
+    for s in sizes:
+        head += f"{f'{s} med':>11}{f'{s} p95':>11}{'kyselyt':>8}"
+    head += f"{'p95 suhde':>10}  tulos"
+    print(head)
+    print("-" * len(head))
+    for row in lines:
+        text = f"{row['database']:<11}{row['scenario']:<30}"
+        if row["verdict"] == "not available":
+            print(text + "  not available (URL-nimeä ei ole)")
+            continue
+        for s in sizes:
+            c = row["sizes"][s]
+            text += f"{c['median_ms']:>11.1f}{c['p95_ms']:>11.1f}{c['queries_max']:>8}"
+        text += f"{row['p95_ratio']:>10.2f}  {row['verdict']}"
+        print(text)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,100000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker is not None:
+        Path(args.out).write_text(json.dumps(worker(args.worker, args.requests)))
+        return 0
+
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    vendors = [v.strip() for v in args.databases.split(",") if v.strip()]
+    runs = []
+    for vendor in vendors:
+        for size in sizes:
+            runs.append(_run_one(vendor, size, args.requests, args.database_url))
+    lines = _table(runs, sizes)
+    print()
+    _print(lines, sizes)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    report = {
+        "when": stamp,
+        "sizes": sizes,
+        "requests": args.requests,
+        "goal": {"max_queries": MAX_QUERIES, "max_p95_growth": MAX_GROWTH},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "runs": runs,
+        "lines": lines,
+    }
+    for path in (RESULTS / f"{stamp}.json", RESULTS / "latest.json"):
+        path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nTulokset: {RESULTS / f'{stamp}.json'}")
+    return 0 if all(r["verdict"] != "FAIL" for r in lines) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
