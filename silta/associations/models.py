@@ -436,3 +436,90 @@ class RecipientList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def import_file_path(instance, filename):
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "csv"
+    stamp = timezone.now()
+    return f"tuonnit/{stamp:%Y/%m}/{instance.municipality.code}-{stamp:%Y%m%d%H%M%S%f}.{ext}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Only the municipality's liaison and agents (and administrators) see its imports."""
+        s = scope_of(user)
+        if s.is_admin:
+            return self
+        return self.filter(municipality_id__in=s.liaison_of | s.agent_of)
+
+
+class ImportJob(models.Model):
+    """One uploaded file: its plan (the preview) and, once applied, what happened.
+    The file is removed after the apply, or after FILE_KEPT_DAYS."""
+
+    FILE_KEPT_DAYS = 7
+
+    class Status(models.TextChoices):
+        PARSING = "parsing", _("luetaan")
+        READY = "ready", _("esikatselu valmis")
+        FAILED = "failed", _("tiedostoa ei voitu lukea")
+        APPLYING = "applying", _("tuodaan")
+        DONE = "done", _("tuotu")
+
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("kunta"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tuoja"),
+    )
+    file = models.FileField(_("tiedosto"), upload_to=import_file_path, blank=True, max_length=200)
+    original_name = models.CharField(_("tiedoston nimi"), max_length=200)
+    size = models.PositiveIntegerField(_("koko"), default=0)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.PARSING
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    plan = models.JSONField(_("suunnitelma"), default=dict, blank=True)
+    result = models.JSONField(_("tulos"), default=dict, blank=True)
+    error = models.TextField(_("virhe"), blank=True)
+    counts = models.JSONField(_("määrät"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("ladattu"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("tuotu"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tuonnin hyväksyjä"),
+    )
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tuonti")
+        verbose_name_plural = _("tuonnit")
+        indexes = [models.Index(fields=["municipality", "-created_at"])]
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PARSING, self.Status.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.municipality.code})"
