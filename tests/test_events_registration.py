@@ -249,3 +249,17 @@ def test_erase_expired_removes_registrations_after_the_promised_date(world):
     assert list(Registration.objects.all()) == [kept]
     assert AuditLogEntry.objects.filter(action="erase", object_id=str(old.pk)).exists()
     assert not mail.outbox
+
+
+def test_the_daily_command_erases_expired_registrations(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ev = event(world.oulu)
+    registration(ev, erase_after=timezone.localdate() - dt.timedelta(days=3))
+    kept, _t = registration(ev)
+    out = StringIO()
+    call_command("erase_expired_registrations", stdout=out)
+    assert "Poistettiin 1 ilmoittautumista." in out.getvalue()
+    assert list(Registration.objects.all()) == [kept]
