@@ -1,0 +1,81 @@
+"""Survey test helpers: rounds in a named state, answering through the test client."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from silta.surveys import services
+from silta.surveys.models import Invitation, Questionnaire, Round
+from silta.surveys.results import questions_of
+from silta.surveys.shipped import ensure_templates
+
+
+def template(key: str) -> Questionnaire:
+    ensure_templates()
+    return Questionnaire.objects.get(key=key)
+
+
+def make_round(
+    actor=None,
+    *,
+    key="yhdistysten-nakemys",
+    target=Round.Target.ASSOCIATIONS,
+    municipality=None,
+    region=None,
+    state="open",
+    anonymous=False,
+    title=None,
+) -> Round:
+    today = timezone.localdate()
+    opens, closes = {
+        "open": (today - timedelta(days=3), today + timedelta(days=10)),
+        "upcoming": (today + timedelta(days=2), today + timedelta(days=10)),
+        "closed": (today - timedelta(days=10), today - timedelta(days=1)),
+    }[state]
+    round_ = services.create_round(
+        actor,
+        questionnaire=template(key),
+        title=title or f"Testikierros {key}",
+        target_kind=target,
+        municipality=municipality,
+        region=region,
+        opens_on=opens,
+        closes_on=closes if state != "closed" else today,
+        anonymous=anonymous,
+    )
+    if state == "closed":
+        # The round form refuses a closing day in the past; close it after the fact.
+        Round.objects.filter(pk=round_.pk).update(opens_on=opens, closes_on=closes)
+        round_.refresh_from_db()
+    return round_
+
+
+def invite(round_, email="vastaaja@example.fi", **fields) -> Invitation:
+    invitation = Invitation(round=round_, email=email, language=fields.pop("language", "fi"))
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.set_token()
+    invitation.save()
+    return invitation
+
+
+def by_topic(round_) -> dict:
+    """Top-level questions by topic, and each question's follow-ups."""
+    questions = questions_of(round_.questionnaire)
+    return {q.topic: q for q in questions if q.parent_id is None}, questions
+
+
+def follow_up_of(questions, parent):
+    return next(q for q in questions if q.parent_id == parent.pk)
+
+
+def full_answers(round_) -> dict:
+    """POST data answering every required question of the associations' view."""
+    questions = questions_of(round_.questionnaire)
+    data = {}
+    for q in questions:
+        if q.parent_id is None and q.required:
+            data[f"q{q.pk}"] = "no" if q.kind in ("single", "yes_no") else "1"
+            if q.kind == "single" and "no" not in {c.value for c in q.choices.all()}:
+                data[f"q{q.pk}"] = q.choices.all()[0].value
+    return data
