@@ -48,10 +48,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_places()
 
 
+def restore_seed_data() -> None:
+    """What migrations seed (places aside): vocabularies, event themes, shipped questionnaires.
+    A transactional test (the browser tests) flushes them; the next test gets them back."""
+    import importlib
+
+    from django.apps import apps
+
+    from silta.associations.models import Theme
+
+    if Theme.objects.exists():
+        return
+    for module, function in (
+        ("silta.associations.migrations.0003_vocabularies", "seed"),
+        ("silta.events.migrations.0002_seed_themes", "seed"),
+        ("silta.surveys.migrations.0002_shipped_templates", "load"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
 @pytest.fixture
 def places(db):
     if not Municipality.objects.exists():
         load_places()
+    restore_seed_data()
 
 
 @dataclass
