@@ -239,4 +239,6 @@ def activity(request, activity_id: int, lang: str | None = LANG):
     if found is None:
         raise ApiError(404, _("Toimintaa numerolla %(id)s ei löydy.") % {"id": activity_id})
     return s.activity(found, s.Links(request))
+
+
 api.add_router("/events", "silta.events.api.router")
