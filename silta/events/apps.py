@@ -6,3 +6,6 @@ class EventsConfig(AppConfig):
     name = "silta.events"
     label = "events"
     verbose_name = _("Tapahtumat")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -304,3 +304,37 @@ def validation_to_form(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+ALL_ACTIVE = "kaikki"
+
+
+class InvitationForm(forms.Form):
+    """Whom to invite: every active association of the municipality, or a saved list."""
+
+    lista = forms.ChoiceField(
+        label=_("Vastaanottajat"),
+        error_messages={
+            "required": _("Valitse vastaanottajat."),
+            "invalid_choice": _(
+                "Valitse vastaanottajalista tämän kunnan listoista. Valittua listaa ei löydy."
+            ),
+        },
+    )
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        from silta.associations.models import RecipientList
+
+        super().__init__(*args, **kwargs)
+        self.lists = (
+            {str(r.pk): r for r in RecipientList.objects.filter(municipality=municipality)}
+            if municipality is not None
+            else {}
+        )
+        self.fields["lista"].choices = [
+            (ALL_ACTIVE, _("Kaikki kunnan toiminnassa olevat yhdistykset"))
+        ] + [(pk, r.name) for pk, r in self.lists.items()]
+
+    def recipient_list(self):
+        """The chosen RecipientList, or None for every active association."""
+        return self.lists.get(self.cleaned_data["lista"])

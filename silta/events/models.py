@@ -416,3 +416,69 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.event})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def by_token(self, event: Event, token: str):
+        if not token or len(token) > 100:
+            return None
+        return self.filter(event=event, token_hash=hash_token(token)).first()
+
+
+class Invitation(models.Model):
+    """One emailed invitation to an event (seed 004 step 3): to one address once, with a
+    personal registration link whose token is stored only as a hash. Its delivery state
+    follows the queued message in silta.core (see signals.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("jonossa")
+        SENT = "sent", _("lähetetty")
+        FAILED = "failed", _("epäonnistui")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    association = models.ForeignKey(
+        "associations.Association",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_invitations",
+        verbose_name=_("yhdistys"),
+    )
+    email = models.EmailField(_("sähköposti"))
+    language = models.CharField(_("kieli"), max_length=5, default="fi")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    sent_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
+    error = models.TextField(_("virhe"), blank=True)
+    opened_at = models.DateTimeField(_("linkki avattu"), null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("ilmoittautuminen"),
+    )
+    message = models.ForeignKey(
+        "core.OutgoingEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("kutsu")
+        verbose_name_plural = _("kutsut")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "email"], name="event_invitation_unique_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.event_id})"

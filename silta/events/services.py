@@ -19,6 +19,7 @@ from silta.core.models import AuditLogEntry
 
 from .models import (
     Event,
+    Invitation,
     ProgrammeItem,
     Registration,
     Task,
@@ -531,3 +532,212 @@ def erase_expired(today=None) -> int:
         )
     Registration.objects.filter(pk__in=[r.pk for r in expired]).delete()
     return len(expired)
+
+
+# -- invitations (seed 004 step 3) -----------------------------------------------------------
+
+INVITATION_TEMPLATE = "event_invitation"
+
+
+class InvitationError(Exception):
+    """Invitations refused for a reason the organiser can act on; `message` is Finnish."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def all_active_list(municipality):
+    """An unsaved recipient list: every active association of the municipality."""
+    from silta.associations.models import RecipientList
+
+    return RecipientList(municipality=municipality, name="", filters={"tila": "active"})
+
+
+def invitation_path(event: Event, token: str) -> str:
+    return reverse("events:register", args=[event.pk]) + f"?kutsu={token}"
+
+
+def _render_invitation(event: Event, email: str, name: str, language: str, token: str):
+    return send_mail(
+        INVITATION_TEMPLATE,
+        email,
+        {
+            "event": event,
+            "name": name,
+            "register_path": invitation_path(event, token),
+            "event_path": reverse("events:detail", args=[event.pk]),
+            "ics_path": reverse("events:event_ics", args=[event.pk]),
+            "closes_at": when(event.closes_at),
+        },
+        language=language,
+    )
+
+
+def _check_can_invite(event: Event) -> None:
+    if not event.municipality_id:
+        raise InvitationError(
+            "organiser", _("Kutsuja voi lähettää vain kunnan järjestämiin tapahtumiin.")
+        )
+    state = event.registration_state()
+    if state in ("unavailable", "closed"):
+        raise InvitationError(
+            "state",
+            _(
+                "Kutsuja voi lähettää vain julkaistuun tapahtumaan, johon ilmoittautuminen "
+                "ei ole vielä päättynyt. Julkaise tapahtuma ensin tai tarkista "
+                "ilmoittautumisaika."
+            ),
+        )
+
+
+def send_invitations(actor, event: Event, recipient_list=None) -> dict:
+    """Invites the list's recipients (None: every active association of the event's
+    municipality) and sends again the invitations of this event that failed. Each address
+    is invited once per event: those already invited are skipped. Returns the counts
+    {"new", "already", "retried"}. The messages leave in the background after the commit."""
+    from silta.associations.recipients import resolve
+
+    _check_can_invite(event)
+    if recipient_list is None:
+        recipient_list = all_active_list(event.municipality)
+    elif recipient_list.municipality_id != event.municipality_id:
+        raise InvitationError("municipality", _("Vastaanottajalista kuuluu toiselle kunnalle."))
+    resolution = resolve(recipient_list)
+    if resolution.errors:
+        raise InvitationError(
+            "list",
+            _(
+                "Vastaanottajalistan rajaus ei ole enää voimassa: %(errors)s Tallenna lista uudelleen."
+            )
+            % {"errors": " ".join(resolution.errors)},
+        )
+    if not resolution.recipients:
+        raise InvitationError(
+            "empty", _("Listalla ei ole yhtään vastaanottajaa, jolla on sähköpostiosoite.")
+        )
+    with transaction.atomic():
+        # Two organisers sending at once: the second waits and then skips those invited.
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        invited = {e.casefold() for e in event.invitations.values_list("email", flat=True)}
+        created = []
+        for recipient in resolution.recipients:
+            email = recipient.email.strip().lower()
+            if email.casefold() in invited:
+                continue
+            invited.add(email.casefold())
+            token = new_token()
+            message = _render_invitation(event, email, recipient.name, recipient.language, token)
+            created.append(
+                Invitation(
+                    event=event,
+                    association=recipient.association,
+                    email=email,
+                    language=recipient.language,
+                    token_hash=hash_token(token),
+                    message=message,
+                )
+            )
+        Invitation.objects.bulk_create(created)
+        retried = _resend_failed(event)
+        counts = {
+            "new": len(created),
+            "already": len(resolution.recipients) - len(created),
+            "retried": retried,
+        }
+        _log(
+            actor,
+            A.UPDATE,
+            event,
+            event,
+            after={"invitations_sent": counts["new"], "invitations_retried": retried},
+            note=f"kutsut: {recipient_list.name or 'kaikki toiminnassa olevat yhdistykset'}",
+        )
+    return counts
+
+
+def _resend_failed(event: Event) -> int:
+    """Queues again the failed messages of the event's invitations, the same message (so the
+    same link); silta.core's send task never sends a message twice."""
+    from silta.core.tasks import send_outgoing_email
+
+    failed = list(
+        event.invitations.select_for_update(of=("self",))
+        .filter(status=Invitation.Status.FAILED)
+        .select_related("association")
+    )
+    ids = []
+    for invitation in failed:
+        if invitation.message_id is None:  # the stored message was removed: write it again
+            token = new_token()
+            name = invitation.association.name_fi if invitation.association else ""
+            invitation.message = _render_invitation(
+                event, invitation.email, name, invitation.language, token
+            )
+            invitation.token_hash = hash_token(token)
+        else:
+            ids.append(invitation.message_id)
+        invitation.status = Invitation.Status.QUEUED
+        invitation.error = ""
+        invitation.save(update_fields=["message", "token_hash", "status", "error"])
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: send_outgoing_email.enqueue(pk))
+    return len(failed)
+
+
+@transaction.atomic
+def resend_failed_invitations(actor, event: Event) -> int:
+    _check_can_invite(event)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    retried = _resend_failed(event)
+    if retried:
+        _log(actor, A.UPDATE, event, event, after={"invitations_retried": retried})
+    return retried
+
+
+def invitation_counts(event: Event) -> dict:
+    from django.db.models import Count, Q
+
+    S = Invitation.Status
+    return event.invitations.aggregate(
+        total=Count("pk"),
+        queued=Count("pk", filter=Q(status=S.QUEUED)),
+        sent=Count("pk", filter=Q(status=S.SENT)),
+        failed=Count("pk", filter=Q(status=S.FAILED)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        registered=Count(
+            "pk",
+            filter=Q(registration__isnull=False)
+            & ~Q(registration__status=Registration.Status.CANCELLED),
+        ),
+    )
+
+
+def invitation_opened(invitation: Invitation) -> None:
+    """The personal link was followed: noted once, the first time."""
+    with transaction.atomic():
+        changed = Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+        if changed:
+            invitation.refresh_from_db(fields=["opened_at"])
+            _log(None, A.UPDATE, invitation, invitation.event, after={"opened": True})
+
+
+@transaction.atomic
+def invitation_registered(invitation: Invitation, registration: Registration) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    fields = ["registration"]
+    invitation.registration = registration
+    if invitation.opened_at is None:
+        invitation.opened_at = timezone.now()
+        fields.append("opened_at")
+    invitation.save(update_fields=fields)
+    _log(
+        None,
+        A.UPDATE,
+        invitation,
+        invitation.event,
+        after={"registration": registration.pk},
+    )

@@ -12,17 +12,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from silta.accounts.permissions import can_manage_recipient_lists
 from silta.core import audit
 from silta.core.models import AuditLogEntry
+from silta.core.params import text_param
 from silta.core.views import _page, forbidden
 from silta.places.views import _municipality
 
 from . import ical, services
 from .forms import (
     EventForm,
+    InvitationForm,
     ManageRegistrationForm,
     ProgrammeItemForm,
     QuestionForm,
@@ -31,7 +34,7 @@ from .forms import (
     ThemesForm,
     validation_to_form,
 )
-from .models import Event, ProgrammeItem, Registration, Task, WorkshopQuestion
+from .models import Event, Invitation, ProgrammeItem, Registration, Task, WorkshopQuestion
 from .permissions import can_create_events, can_manage_event, organiser_choices
 
 NOT_ORGANISER = gettext_lazy("Vain tapahtuman järjestäjät voivat tehdä tämän.")
@@ -103,9 +106,17 @@ def register(request, pk):
     initial = {}
     if request.user.is_authenticated:
         initial = {"name": request.user.get_full_name(), "email": request.user.email}
+    invitation, bad_invitation = _invitation(request, event)
+    if invitation is not None:
+        initial["email"] = invitation.email
+        if invitation.association_id:
+            initial["association"] = invitation.association_id
     form = RegistrationForm(request.POST or None, event=event, initial=initial)
     context = {"event": event, "form": form, "state": state, "places_left": _places_left(event)}
     context["closes_at"] = services.when(event.closes_at)
+    context["bad_invitation"] = bad_invitation
+    if bad_invitation and request.method == "GET":
+        return render(request, "events/register.html", context, status=400)
     if request.method == "POST":
         if state != "open":
             form.is_valid()
@@ -129,6 +140,8 @@ def register(request, pk):
             except services.RegistrationError as exc:
                 form.add_error("email" if exc.code == "duplicate" else None, exc.message)
                 return render(request, "events/register.html", context, status=400)
+            if invitation is not None:
+                services.invitation_registered(invitation, registration)
             if registration.status == Registration.Status.WAITING:
                 messages.info(
                     request,
@@ -142,6 +155,19 @@ def register(request, pk):
             return redirect("events:registration", token=token)
         return render(request, "events/register.html", context, status=400)
     return render(request, "events/register.html", context)
+
+
+def _invitation(request, event):
+    """(invitation, forged) from ?kutsu=: a valid personal link is noted as opened."""
+    token = text_param(request, "kutsu", 100)
+    if "kutsu" not in request.GET:
+        return None, False
+    invitation = Invitation.objects.by_token(event, token)
+    if invitation is None:
+        return None, True
+    if request.method == "GET":
+        services.invitation_opened(invitation)
+    return invitation, False
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,6 +344,8 @@ PLAN_ACTIONS = {
     "task_done",
     "question",
     "question_delete",
+    "invite",
+    "invite_retry",
 }
 
 
@@ -332,6 +360,7 @@ def plan(request, pk):
         "item": ProgrammeItemForm(event=event),
         "task": TaskForm(event=event),
         "question": QuestionForm(),
+        "invite": InvitationForm(municipality=event.municipality),
     }
     status = 200
     if request.method == "POST":
@@ -369,9 +398,28 @@ def plan(request, pk):
             "registration_count": event.registrations.filter(
                 status=Registration.Status.CONFIRMED
             ).count(),
+            **_invitation_context(request.user, event),
         },
         status=status,
     )
+
+
+def _can_invite(user, event) -> bool:
+    return event.municipality_id is not None and can_manage_recipient_lists(
+        user, event.municipality
+    )
+
+
+def _invitation_context(user, event) -> dict:
+    if not _can_invite(user, event):
+        return {"can_invite": False}
+    return {
+        "can_invite": True,
+        "invitations": services.invitation_counts(event),
+        "failed_invitations": event.invitations.filter(status=Invitation.Status.FAILED)
+        .select_related("association")
+        .order_by("email")[:20],
+    }
 
 
 def _object(model, event, request):
@@ -384,6 +432,8 @@ def _object(model, event, request):
 def _plan_action(request, event, action, forms):
     """Runs one planning action. None: done; True: a form has errors; str: a message."""
     user = request.user
+    if action in ("invite", "invite_retry"):
+        return _invite(request, event, action, forms)
     if action == "themes":
         form = forms["themes"] = ThemesForm(request.POST)
         if not form.is_valid():
@@ -452,6 +502,45 @@ def _plan_action(request, event, action, forms):
         return _("Kysymystä ei löydy.")
     services.delete_question(user, question)
     messages.success(request, _("Kysymys poistettu."))
+    return None
+
+
+def _invite(request, event, action, forms):
+    if not _can_invite(request.user, event):
+        return _("Kutsuja voivat lähettää kunnan yhdistysyhdyshenkilö ja yhdistysagentit.")
+    try:
+        if action == "invite_retry":
+            n = services.resend_failed_invitations(request.user, event)
+            if not n:
+                return _("Epäonnistuneita kutsuja ei ole.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s kutsu lähetetään uudelleen.",
+                    "%(n)s kutsua lähetetään uudelleen.",
+                    n,
+                )
+                % {"n": n},
+            )
+            return None
+        form = forms["invite"] = InvitationForm(request.POST, municipality=event.municipality)
+        if not form.is_valid():
+            return True
+        counts = services.send_invitations(request.user, event, form.recipient_list())
+    except services.InvitationError as exc:
+        return exc.message
+    if not counts["new"] and not counts["retried"]:
+        return _(
+            "Kaikille listan vastaanottajille on jo lähetetty kutsu. Uusia kutsuja ei lähetetty."
+        )
+    messages.success(
+        request,
+        _(
+            "Kutsuja lähtee %(new)s. Epäonnistuneita lähetetään uudelleen %(retried)s. "
+            "Jo aiemmin kutsuttuja ohitettiin %(already)s."
+        )
+        % counts,
+    )
     return None
 
 
