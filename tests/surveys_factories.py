@@ -79,3 +79,48 @@ def full_answers(round_) -> dict:
             if q.kind == "single" and "no" not in {c.value for c in q.choices.all()}:
                 data[f"q{q.pk}"] = q.choices.all()[0].value
     return data
+
+
+YES_ALL = dict.fromkeys(
+    ["liaison", "convened", "grants", "services", "lived_experience", "feedback"], "yes"
+) | {"premises": "free", "agents": "positive"}
+
+
+def mapping(municipality, answers, *, years_ago=0, title=None):
+    """A mapping round of the municipality, answered in an interview."""
+    round_ = make_round(
+        key="kartoitus",
+        target=Round.Target.LIAISON,
+        municipality=municipality,
+        title=title or f"{municipality.name_fi}: kartoitus -{years_ago}",
+    )
+    topics, _questions = by_topic(round_)
+    services.save_answers(
+        None,
+        round_,
+        {topics[t]: v for t, v in answers.items()},
+        submit=True,
+        version="0",
+        interview={"respondent_label": "Yhdyshenkilö", "interviewed_at": timezone.localdate()},
+    )
+    if years_ago:
+        shift = timedelta(days=365 * years_ago)
+        Round.objects.filter(pk=round_.pk).update(
+            opens_on=round_.opens_on - shift, closes_on=round_.closes_on - shift
+        )
+    return round_
+
+
+def associations(municipality, answers_list, *, anonymous=False):
+    round_ = make_round(municipality=municipality, anonymous=anonymous, title="Yhdistykset")
+    topics, _questions = by_topic(round_)
+    for i, answers in enumerate(answers_list):
+        services.save_answers(
+            None,
+            round_,
+            {topics[t]: v for t, v in answers.items()},
+            submit=True,
+            version="0",
+            invitation=invite(round_, f"y{i}@example.fi"),
+        )
+    return round_

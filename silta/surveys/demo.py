@@ -210,7 +210,42 @@ def load(stdout) -> None:
                     version="0",
                     invitation=invitation,
                 )
+        made += _previous_mapping(coordinator, kempele, mapping, mapping_questions, today)
     stdout.write(
         f"Kyselyt: {created_templates} uutta mallipohjaa, {made} uutta kyselykierrosta "
         f"({Round.objects.count()} kierrosta yhteensä)."
     )
+
+
+def _previous_mapping(coordinator, kempele, mapping, mapping_questions, today) -> int:
+    """Last year's mapping of Kempele, for the year-on-year comparison (its own random
+    sequence, so that the other demo answers stay as they were)."""
+    title = "Kempeleen järjestöyhteistyön kartoitus 2025"
+    round_, new = _round(
+        coordinator,
+        title,
+        questionnaire=mapping,
+        target_kind=Round.Target.LIAISON,
+        municipality=kempele,
+        opens_on=today,
+        closes_on=today + timedelta(days=30),
+    )
+    if not new:
+        return 0
+    services.save_answers(
+        coordinator,
+        round_,
+        _answers(mapping_questions, random.Random(core_demo.SEED + 2025), lean=0.4),
+        submit=True,
+        version="0",
+        interview={
+            "respondent_label": "Kempeleen järjestöyhdyshenkilö",
+            "interviewed_at": today - timedelta(days=395),
+        },
+    )
+    round_.invitations.update(answered_at=timezone.now())
+    # A round cannot be created in the past; it is moved there after the interview.
+    Round.objects.filter(pk=round_.pk).update(
+        opens_on=today - timedelta(days=400), closes_on=today - timedelta(days=340)
+    )
+    return 1

@@ -25,4 +25,17 @@ urlpatterns = [
     path("kyselyt/kierrokset/<int:pk>/tulokset/", views.round_results, name="results"),
     path("kyselyt/kierrokset/<int:pk>/vastaukset.csv", views.export_csv, name="export_csv"),
     path("kyselyt/kierrokset/<int:pk>/vastaukset.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("kyselyt/vertailu/<str:code>/", views.comparison, name="comparison"),
+    path(
+        "kyselyt/vertailu/<str:code>/esitys/",
+        views.comparison,
+        {"present": True},
+        name="comparison_present",
+    ),
+    path("kyselyt/alue/<str:code>/", views.region_overview, name="region_overview"),
+    path(
+        "kyselyt/alue/<str:code>/kartoitukset.xlsx",
+        views.region_overview_xlsx,
+        name="region_overview_xlsx",
+    ),
 ]

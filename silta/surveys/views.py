@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from silta.accounts.permissions import scope_of
+from silta.core.params import text_param
 from silta.core.views import _page, forbidden, requires
 
 from . import results as results_mod
@@ -162,6 +163,19 @@ def answer(request, token):
 # -- for the people who run surveys ----------------------------------------------------------
 
 
+def _compared_municipalities(user):
+    """The municipalities whose comparison the person may open (not every one for admins)."""
+    from silta.places.models import Municipality
+
+    s = scope_of(user)
+    ids = s.coordinated | s.liaison_of | s.agent_of
+    if not ids:
+        return []
+    return list(
+        Municipality.objects.filter(pk__in=ids).select_related("region").order_by("name_fi")
+    )
+
+
 @requires(can_use_surveys)
 def index(request):
     user = request.user
@@ -192,6 +206,7 @@ def index(request):
             "can_create": can_create_rounds(user),
             "can_copy": can_copy_questionnaire(user),
             "today": timezone.localdate(),
+            "compared": _compared_municipalities(user),
         },
     )
 
@@ -555,4 +570,98 @@ def export_xlsx(request, pk):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(round_, "xlsx")}"'
+    return response
+
+
+# -- comparisons ------------------------------------------------------------------------------
+
+
+def _code(code: str, length: int) -> str:
+    """A municipality's or region's number from the path; anything else is not found."""
+    if not (code.isascii() and code.isdigit() and len(code) <= length):
+        raise Http404(_("Kuntaa tai aluetta ei löydy."))
+    return code
+
+
+def _presenting(request) -> bool:
+    return text_param(request, "esitys", 10) == "1"
+
+
+@requires(can_use_surveys)
+def comparison(request, code, present=False):
+    from silta.places.models import Municipality
+
+    from .compare import can_view_comparison, compare
+
+    municipality = get_object_or_404(
+        Municipality.objects.select_related("region"), code=_code(code, 3)
+    )
+    if not can_view_comparison(request.user, municipality):
+        raise Http404(_("Vertailua ei löydy."))
+    data = compare(municipality)
+    present = present or _presenting(request)
+    s = scope_of(request.user)
+    region = municipality.region
+    return render(
+        request,
+        "surveys/comparison_present.html" if present else "surveys/comparison.html",
+        {
+            "c": data,
+            "municipality": municipality,
+            "region": region,
+            "show_overview": region is not None and (s.is_admin or bool(s.coordinated)),
+        },
+    )
+
+
+def _overview(request, code):
+    from silta.places.models import Region
+
+    from .compare import can_view_region_overview, overview
+
+    region = get_object_or_404(Region, code=_code(code, 2))
+    if not can_view_region_overview(request.user, region):
+        return (
+            region,
+            None,
+            forbidden(
+                request,
+                _("Alueen yhteenveto on alueen kuntia palvelevien koordinaattorien käytössä."),
+            ),
+        )
+    return region, overview(region), None
+
+
+@requires(can_use_surveys)
+def region_overview(request, code):
+    from .compare import TOPICS
+
+    region, rows, refusal = _overview(request, code)
+    if refusal:
+        return refusal
+    return render(
+        request,
+        "surveys/region_overview.html",
+        {
+            "region": region,
+            "rows": rows,
+            "topics": [str(title) for _key, title in TOPICS],
+            "answered": sum(1 for r in rows if r.year),
+        },
+    )
+
+
+@requires(can_use_surveys)
+def region_overview_xlsx(request, code):
+    from .compare import overview_xlsx
+
+    region, rows, refusal = _overview(request, code)
+    if refusal:
+        return refusal
+    response = HttpResponse(
+        overview_xlsx(region, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"kartoitukset-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -70,3 +70,49 @@ def test_association_answers_through_emailed_link(
     expect(page.locator("body")).to_contain_text("Perusteet ovat selkeät.")
     screenshot(page, "surveys-results")
     assert not [line for line in console if line.startswith(("error", "pageerror"))], console
+
+
+def test_coordinator_opens_kempeles_comparison_and_presents_it(page, world, sign_in, console):
+    from silta.places.models import Municipality
+    from tests.surveys_factories import YES_ALL, associations, mapping
+
+    ensure_templates()
+    # Demo-like data: last year's and this year's mapping of Kempele, its associations' view,
+    # the mappings of a few neighbours.
+    mapping(world.kempele, {**YES_ALL, "liaison": "no"}, years_ago=1, title="Kartoitus 2025")
+    mapping(world.kempele, {**YES_ALL, "grants": "no"}, title="Kempeleen kartoitus 2026")
+    associations(
+        world.kempele,
+        [{"liaison": "yes", "grants": "yes"}, {"liaison": "unknown"}, {"liaison": "yes"}],
+    )
+    for code in ["425", "494", "859", "564"]:
+        mapping(Municipality.objects.get(code=code), {"liaison": "yes", "grants": "yes"})
+
+    sign_in(world.user("coordinator"))
+    page.goto("/kyselyt/")
+    page.get_by_role("link", name="Järjestöyhteistyön vertailu: Kempele").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Järjestöyhteistyön vertailu: Kempele"
+    )
+    row = page.get_by_role("row", name=re.compile("^Nimetty järjestöyhdyshenkilö"))
+    expect(row).to_contain_text("67 %")
+    expect(row).to_contain_text("4 / 4")
+    expect(row).to_contain_text("muuttunut")
+    chart = page.locator("#aihe-liaison").locator("..").locator("svg[role=img]")
+    expect(chart).to_be_visible()
+    expect(chart.locator("title")).to_contain_text("yhdistykset 67 % kyllä")
+    screenshot(page, "surveys-comparison")
+
+    # Presentation mode: one topic per screen, moving on with a plain link.
+    page.get_by_role("link", name="Esitystila yhdistysiltaan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Järjestöyhteistyö: Kempele")
+    page.locator("#alku").get_by_role("link", name="Seuraava").click()
+    assert page.url.endswith("#aihe-1")
+    expect(page.locator("#aihe-1 h2")).to_be_in_viewport()
+    page.locator("#aihe-1").get_by_role("link", name="Seuraava").click()
+    assert page.url.endswith("#aihe-2")
+    expect(page.locator("#h-aihe-2")).to_have_text("Yhdistykset kutsutaan säännöllisesti koolle")
+    screenshot(page, "surveys-comparison-present", full_page=False)
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(page, "surveys-comparison-present-360", full_page=False)
+    assert not [line for line in console if line.startswith(("error", "pageerror"))], console

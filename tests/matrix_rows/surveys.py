@@ -222,4 +222,56 @@ ROWS = [
             admin=200,
         ),
     ),
+    # Comparisons: the municipality's coordinators, liaison and agents; others are told nothing.
+    Row(
+        "surveys-comparison-kempele",
+        "surveys:comparison",
+        lambda w: reverse("surveys:comparison", args=["244"]),
+        KEMPELE_ROUND,
+    ),
+    Row(
+        "surveys-comparison-oulu",
+        "surveys:comparison",
+        lambda w: reverse("surveys:comparison", args=["564"]),
+        expect(
+            LOGIN,
+            403,
+            oulu_liaison=200,
+            kempele_liaison=404,
+            oulu_agent=200,
+            coordinator=200,
+            admin=200,
+        ),
+    ),
+    Row(
+        "surveys-comparison-missing",
+        "surveys:comparison",
+        lambda w: reverse("surveys:comparison", args=["999"]),
+        expect(LOGIN, 403, **dict.fromkeys(USERS, 404)),
+    ),
+    Row(
+        "surveys-comparison_present",
+        "surveys:comparison_present",
+        lambda w: reverse("surveys:comparison_present", args=["244"]),
+        KEMPELE_ROUND,
+    ),
+    # The region's overview is the coordinators' (and administrators') tool.
+    Row(
+        "surveys-region_overview",
+        "surveys:region_overview",
+        lambda w: reverse("surveys:region_overview", args=["17"]),
+        expect(LOGIN, 403, coordinator=200, admin=200),
+    ),
+    Row(
+        "surveys-region_overview-missing",
+        "surveys:region_overview",
+        lambda w: reverse("surveys:region_overview", args=["99"]),
+        expect(LOGIN, 403, **dict.fromkeys(USERS, 404)),
+    ),
+    Row(
+        "surveys-region_overview_xlsx",
+        "surveys:region_overview_xlsx",
+        lambda w: reverse("surveys:region_overview_xlsx", args=["17"]),
+        expect(LOGIN, 403, coordinator=200, admin=200),
+    ),
 ]
