@@ -468,3 +468,28 @@ def test_dashboard_shows_own_associations_with_a_reminder(world):
         "Yhdistyksesi tiedot"
         not in world.client("outsider").get(reverse("dashboard")).content.decode()
     )
+
+
+def test_liaison_cannot_move_an_association_out_of_their_hands(world):
+    a = world.oulu_association
+    client = world.client("oulu_liaison")
+    response = client.post(edit_url(a), association_form_data(a, municipality=world.kempele.pk))
+    assert response.status_code == 400
+    assert "Et voi siirtää yhdistystä kuntaan" in response.content.decode()
+    a.refresh_from_db()
+    assert a.municipality == world.oulu
+    assert not AuditLogEntry.objects.filter(
+        object_id=str(a.pk), object_type="associations.association"
+    ).exists()
+
+
+def test_member_and_admin_may_move_the_home_municipality(world):
+    a = world.oulu_association
+    for persona in ("oulu_member", "admin"):
+        target = world.kempele if persona == "oulu_member" else world.oulu
+        response = world.client(persona).post(
+            edit_url(a), association_form_data(a, municipality=target.pk)
+        )
+        assert response.status_code == 302, response.content.decode()[:1000]
+        a.refresh_from_db()
+        assert a.municipality == target

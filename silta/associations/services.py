@@ -2,8 +2,11 @@
 current and writes the audit log (with the association's municipality, so that the
 municipality's own people see it)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from silta.accounts.permissions import can_edit_association
 from silta.core import audit
 from silta.core.models import AuditLogEntry
 
@@ -92,6 +95,21 @@ def update_association(actor, association: Association, **changes) -> Associatio
     for name, value in changes.items():
         setattr(association, name, value.strip() if isinstance(value, str) else value)
     association.full_clean()
+    if (
+        "municipality" in changes
+        and getattr(actor, "is_authenticated", False)
+        and not can_edit_association(actor, association)
+    ):
+        # A liaison or agent would lose the association from their own hands.
+        raise ValidationError(
+            {
+                "municipality": _(
+                    "Et voi siirtää yhdistystä kuntaan, jonka yhdistyksiä et hoida, koska et "
+                    "voisi sen jälkeen enää muokata sitä. Pyydä uuden kotikunnan "
+                    "järjestöyhdyshenkilöä tai ylläpitoa tekemään siirto."
+                )
+            }
+        )
     _tidy(association)
     after = _snapshot(association)
     if before == after:
