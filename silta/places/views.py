@@ -14,6 +14,7 @@ from silta.associations.models import Association
 from silta.core.views import _page, forbidden
 
 from .models import Municipality, Region
+from .permissions import can_edit_cooperation_profile
 
 
 def _municipality(code):
@@ -94,5 +95,6 @@ def workspace(request, code):
             "staff": staff,
             "page": page,
             "can_manage": can_manage_municipality(request.user, m),
+            "can_edit_profile": can_edit_cooperation_profile(request.user, m),
         },
     )

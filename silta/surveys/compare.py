@@ -64,17 +64,25 @@ class MappingAnswer:
     question_ids: dict = field(default_factory=dict)  # topic -> question id
 
 
-def _mapping_rounds(municipality_filter: Q) -> dict[int, list[MappingAnswer]]:
-    """Submitted mapping answers per municipality, newest round first (one query).
-    Of a round with several submitted responses the latest one counts."""
+def _mapping_rounds(
+    municipality_filter: Q, purpose=Purpose.MAPPING, keys=None
+) -> dict[int, list[MappingAnswer]]:
+    """Submitted answers of the municipalities' own rounds of one purpose (the mapping by
+    default), per municipality, newest round first (one query). Of a round with several
+    submitted responses the latest one counts."""
+    extra = Q()
+    if purpose == Purpose.SELF_ASSESSMENT:
+        # The municipality assesses itself; a round sent to its associations is their view.
+        extra = Q(response__round__target_kind=Round.Target.LIAISON)
     rows = (
         Answer.objects.filter(
             municipality_filter,
+            extra,
             response__submitted_at__isnull=False,
-            response__round__questionnaire__purpose=Purpose.MAPPING,
+            response__round__questionnaire__purpose=purpose,
             response__round__municipality__isnull=False,
             question__parent__isnull=True,
-            question__topic__in=TOPIC_KEYS,
+            question__topic__in=keys or TOPIC_KEYS,
         )
         .order_by(
             "response__round__municipality_id",
@@ -249,6 +257,12 @@ def compare(municipality) -> Comparison:
 
 
 # -- the region's overview ----------------------------------------------------------------
+# Rows: the region's municipalities. Columns: the eight topics of the latest mapping and the
+# seven criteria of the latest self-assessment, each with its change since the round before,
+# and beside every criterion what Silta itself knows (evidence.py).
+
+# A criterion's answer, in order from not met to met (to tell the direction of a change).
+CRITERION_LEVELS = {"no": 0, "partly": 1, "yes": 2}
 
 
 @dataclass
@@ -268,10 +282,38 @@ class Cell:
 
 
 @dataclass
+class CriterionCell:
+    value: str  # yes / partly / no / ""
+    change: str = ""  # up / down / ""
+    before: str = ""  # the previous round's value, when it differs
+    evidence: object = None  # evidence.Evidence
+
+    @staticmethod
+    def label(value) -> str:
+        return {
+            "yes": _("toteutuu"),
+            "partly": _("osittain"),
+            "no": _("ei toteudu"),
+        }.get(value, "–")
+
+    @property
+    def text(self) -> str:
+        return self.label(self.value)
+
+    @property
+    def change_text(self) -> str:
+        if not self.change:
+            return ""
+        return _("muuttunut: ennen %(before)s") % {"before": self.label(self.before)}
+
+
+@dataclass
 class OverviewRow:
     municipality: Municipality
     year: int | None
     cells: list
+    assessment_year: int | None = None
+    criteria: list = field(default_factory=list)
 
 
 def _cell(latest, previous, key) -> Cell:
@@ -286,28 +328,61 @@ def _cell(latest, previous, key) -> Cell:
     return cell
 
 
-def overview(region) -> list[OverviewRow]:
-    """Every municipality of the region, its latest mapping as yes/no per topic (two queries)."""
+def _criterion_cell(latest, previous, key) -> CriterionCell:
+    value = latest.values.get(key) if latest else None
+    if value not in CRITERION_LEVELS:
+        return CriterionCell("")
+    cell = CriterionCell(value)
+    before = previous.values.get(key) if previous else None
+    if before in CRITERION_LEVELS and before != value:
+        cell.before = before
+        cell.change = "up" if CRITERION_LEVELS[value] > CRITERION_LEVELS[before] else "down"
+    return cell
+
+
+def overview(region, user=None) -> list[OverviewRow]:
+    """Every municipality of the region: its latest mapping as yes/no per topic, its latest
+    self-assessment per criterion and the evidence beside it (a fixed number of queries:
+    municipalities, mappings, self-assessments and five for the evidence)."""
+    from .evidence import CRITERION_KEYS, evidence_many
+
     municipalities = list(Municipality.objects.filter(region=region).order_by("name_fi"))
-    mapping = _mapping_rounds(Q(response__round__municipality__region=region))
+    in_region = Q(response__round__municipality__region=region)
+    mapping = _mapping_rounds(in_region)
+    assessments = _mapping_rounds(in_region, Purpose.SELF_ASSESSMENT, CRITERION_KEYS)
+    evidence = evidence_many(municipalities, user)
     rows = []
     for m in municipalities:
         rounds = mapping.get(m.pk, [])
         latest = rounds[0] if rounds else None
         previous = rounds[1] if len(rounds) > 1 else None
+        own = assessments.get(m.pk, [])
+        assessed = own[0] if own else None
+        assessed_before = own[1] if len(own) > 1 else None
+        criteria = []
+        for key in CRITERION_KEYS:
+            cell = _criterion_cell(assessed, assessed_before, key)
+            cell.evidence = evidence[m.pk][key]
+            criteria.append(cell)
         rows.append(
             OverviewRow(
                 municipality=m,
                 year=latest.year if latest else None,
                 cells=[_cell(latest, previous, key) for key in TOPIC_KEYS],
+                assessment_year=assessed.year if assessed else None,
+                criteria=criteria,
             )
         )
     return rows
 
 
 def overview_xlsx(region, rows) -> bytes:
+    """The overview's columns: per topic its answer and change; per criterion its answer,
+    change and what Silta knows."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from .evidence import CRITERIA
 
     book = Workbook()
     sheet = book.active
@@ -315,6 +390,9 @@ def overview_xlsx(region, rows) -> bytes:
     header = [_("Kunta"), _("Kartoitusvuosi")]
     for _key, title in TOPICS:
         header += [str(title), _("Muutos edelliseen")]
+    header.append(_("Itsearviointivuosi"))
+    for _key, _label, short in CRITERIA:
+        header += [str(short), _("Muutos edelliseen"), _("Silta tietää")]
     sheet.append([_safe_cell(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -322,6 +400,13 @@ def overview_xlsx(region, rows) -> bytes:
         line = [row.municipality.name, str(row.year or "")]
         for cell in row.cells:
             line += [cell.text if cell.value else "", cell.change_text]
+        line.append(str(row.assessment_year or ""))
+        for cell in row.criteria:
+            line += [
+                cell.text if cell.value else "",
+                cell.change_text,
+                cell.evidence.summary if cell.evidence else "",
+            ]
         sheet.append([_safe_cell(str(v)) for v in line])
     for cells in sheet.iter_rows():
         for cell in cells:
