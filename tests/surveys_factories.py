@@ -124,3 +124,60 @@ def associations(municipality, answers_list, *, anonymous=False):
             invitation=invite(round_, f"y{i}@example.fi"),
         )
     return round_
+
+
+MAPPING_SECTIONS = [
+    ("Nykytilanne", ["liaison", "convened"]),
+    ("Avustukset", ["grants"]),
+    ("Tilat ja palvelut", ["premises", "services"]),
+    ("Kokemustieto ja palaute", ["lived_experience", "feedback", "agents"]),
+]
+
+
+def sectioned(organisation, key="kartoitus", sections=MAPPING_SECTIONS, actor=None):
+    """The organisation's own copy of a shipped questionnaire, its questions moved into
+    sections by topic (each follow-up goes with its question)."""
+    from silta.surveys.models import Question, Section
+
+    copy = services.copy_questionnaire(actor, template(key), organisation)
+    copy.sections.all().delete()  # the copy's questions go with it; rebuilt below
+    original = questions_of(template(key))
+    made = {}
+    for order, (title, topics) in enumerate(sections):
+        section = Section.objects.create(questionnaire=copy, order=order, title_fi=title)
+        n = 0
+        for question in original:
+            if question.parent_id is None and question.topic in topics:
+                chain = [question] + [q for q in original if q.parent_id == question.pk]
+                for q in chain:
+                    new = Question.objects.create(
+                        section=section,
+                        order=n,
+                        parent=made.get(q.parent_id),
+                        **services._copy_fields(q, exclude=("id", "section", "parent", "order")),
+                    )
+                    for choice in q.choices.all():
+                        choice.pk = None
+                        choice.question = new
+                        choice.save()
+                    made[q.pk] = new
+                    n += 1
+    return copy
+
+
+def make_sectioned_round(world, *, target=Round.Target.ASSOCIATIONS, anonymous=False, key=None):
+    """An open round of Kempele on a four-section copy of the associations' view (or the
+    mapping for the liaison)."""
+    key = key or ("kartoitus" if target == Round.Target.LIAISON else "yhdistysten-nakemys")
+    questionnaire = sectioned(world.organisation, key)
+    today = timezone.localdate()
+    return services.create_round(
+        None,
+        questionnaire=questionnaire,
+        title="Kempele osioittain",
+        target_kind=target,
+        municipality=world.kempele,
+        opens_on=today - timedelta(days=1),
+        closes_on=today + timedelta(days=10),
+        anonymous=anonymous,
+    )

@@ -32,7 +32,7 @@ def saved(invitation):
 
 def post(client, invitation, data, *, final=True):
     response = Response.objects.filter(invitation=invitation).first()
-    version = response.updated_at.isoformat() if response else "0"
+    version = str(response.revision) if response else "0"
     return client.post(
         url(invitation), {**data, "versio": version, ("laheta" if final else "tallenna"): "1"}
     )

@@ -6,7 +6,7 @@ half-way); and feedback from the agents' basic training.
 Rounds are found again by their title, so a second run creates nothing."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -211,6 +211,7 @@ def load(stdout) -> None:
                     invitation=invitation,
                 )
         made += _previous_mapping(coordinator, kempele, mapping, mapping_questions, today)
+        made += _self_assessments(coordinator, kempele, templates, today)
     stdout.write(
         f"Kyselyt: {created_templates} uutta mallipohjaa, {made} uutta kyselykierrosta "
         f"({Round.objects.count()} kierrosta yhteensä)."
@@ -249,3 +250,120 @@ def _previous_mapping(coordinator, kempele, mapping, mapping_questions, today) -
         opens_on=today - timedelta(days=400), closes_on=today - timedelta(days=340)
     )
     return 1
+
+
+# Kempele improved on grants and premises since last year; Oulu assessed itself once.
+SELF_ASSESSMENTS = [
+    (
+        "244",
+        "Kempeleen järjestöystävällisyyden itsearviointi 2025",
+        1,
+        {"participation": "partly", "equal_partners": "partly", "liaison": "partly"}
+        | {"premises": "no", "grants": "partly", "lived_experience": "no"}
+        | {"communication": "partly"},
+    ),
+    (
+        "244",
+        "Kempeleen järjestöystävällisyyden itsearviointi 2026",
+        0,
+        {"participation": "yes", "equal_partners": "partly", "liaison": "yes"}
+        | {"premises": "partly", "grants": "yes", "lived_experience": "partly"}
+        | {"communication": "yes"},
+    ),
+    (
+        "564",
+        "Oulun järjestöystävällisyyden itsearviointi 2026",
+        0,
+        {"participation": "yes", "equal_partners": "yes", "liaison": "yes"}
+        | {"premises": "partly", "grants": "yes", "lived_experience": "yes"}
+        | {"communication": "partly"},
+    ),
+]
+PROFILES = {
+    "244": {
+        "grants_url": "https://www.kempele.fi/vapaa-aika/avustukset",
+        "grants_note": "Toiminta- ja kohdeavustukset haetaan helmikuussa; päättää "
+        "hyvinvointilautakunta.",
+        "premises_terms": "partly",
+        "premises_url": "https://www.kempele.fi/tilavaraukset",
+        "premises_note": "Koulujen liikuntasalit ja kirjaston kokoustila maksutta avoimeen "
+        "toimintaan.",
+        "communication_note": "Yhdistysten tapahtumat kuntatiedotteessa ja kunnan "
+        "tapahtumakalenterissa.",
+    },
+    "564": {
+        "grants_url": "https://www.ouka.fi/avustukset",
+        "premises_terms": "fee",
+        "premises_url": "https://www.ouka.fi/tilavaraukset",
+        "document_url": "https://www.ouka.fi/jarjestoyhteistyo",
+        "document_note": "Yhteistyöasiakirja laadittiin yhdessä yhdistysten kanssa "
+        "yhdistysilloissa.",
+        "communication_url": "https://www.ouka.fi/yhdistykset",
+    },
+}
+
+
+def _self_assessments(coordinator, kempele, templates, today) -> int:
+    """Self-assessment rounds, Kempele's association evening and the cooperation profiles
+    of Kempele and Oulu, so that the evidence beside the criteria shows in the demo."""
+    from silta.events.models import Event
+    from silta.places.models import CooperationProfile
+    from silta.places.services import update_cooperation_profile
+
+    for code, fields in PROFILES.items():
+        m = Municipality.objects.filter(code=code).first()
+        if m and not CooperationProfile.objects.filter(municipality=m).exists():
+            update_cooperation_profile(coordinator, m, **fields)
+    day = today - timedelta(days=150)
+    starts = timezone.make_aware(datetime.combine(day, time(17)))
+    Event.objects.get_or_create(
+        municipality=kempele,
+        title_fi="Kempeleen yhdistysilta",
+        defaults={
+            "kind": Event.Kind.ASSOCIATION_EVENING,
+            "description_fi": "Kartoituksen tulokset ja työpaja avustuksista ja tiloista.",
+            "venue_name": "Kempeleen kunnantalo",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "status": Event.Status.HELD,
+        },
+    )
+    questionnaire = templates.get("jarjestoystavallinen-kunta")
+    if questionnaire is None:
+        return 0
+    topics = {q.topic: q for q in questions_of(questionnaire) if q.parent_id is None}
+    made = 0
+    for code, title, years_ago, answers in SELF_ASSESSMENTS:
+        m = Municipality.objects.filter(code=code).first()
+        if m is None:
+            continue
+        round_, new = _round(
+            coordinator,
+            title,
+            questionnaire=questionnaire,
+            target_kind=Round.Target.LIAISON,
+            municipality=m,
+            opens_on=today,
+            closes_on=today + timedelta(days=30),
+        )
+        if not new:
+            continue
+        made += 1
+        services.save_answers(
+            coordinator,
+            round_,
+            {topics[key]: value for key, value in answers.items()},
+            submit=True,
+            version="0",
+            interview={
+                "respondent_label": f"{m.name_fi}: järjestöyhdyshenkilö",
+                "interviewed_at": today - timedelta(days=365 * years_ago + 5),
+            },
+        )
+        round_.invitations.update(answered_at=timezone.now())
+        if years_ago:
+            shift = timedelta(days=365 * years_ago + 10)
+            Round.objects.filter(pk=round_.pk).update(
+                opens_on=today - shift, closes_on=today - shift + timedelta(days=30)
+            )
+    return made

@@ -80,12 +80,16 @@ def matches(parent_value, when: str) -> bool:
 class AnswerForm(forms.Form):
     """One field per question (`q<id>`). Required answers are checked only when the answers
     are sent, not when they are saved half-way; a follow-up counts only when its parent's
-    answer triggers it."""
+    answer triggers it.
+
+    On a page of one section `questions` are that section's and `context` all of the
+    questionnaire's: a follow-up whose question is on another page goes by the saved answer."""
 
     versio = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, questions, *args, final=False, saved=None, **kwargs):
+    def __init__(self, questions, *args, final=False, saved=None, context=None, **kwargs):
         self.questions = list(questions)
+        self.context = list(context) if context is not None else self.questions
         self.final = final
         saved = saved or {}
         initial = {f"q{q.pk}": _initial(q, saved.get(q.pk)) for q in self.questions}
@@ -97,7 +101,7 @@ class AnswerForm(forms.Form):
     def current(self, question):
         """The answer the page shows: the posted one when bound, else the saved one."""
         name = f"q{question.pk}"
-        if self.is_bound:
+        if self.is_bound and name in self.fields:
             if hasattr(self, "cleaned_data") and name in self.cleaned_data:
                 return self.cleaned_data[name]
             if question.kind == K.MULTIPLE:
@@ -108,7 +112,7 @@ class AnswerForm(forms.Form):
     def visible(self, question) -> bool:
         if question.parent_id is None:
             return True
-        parent = next((q for q in self.questions if q.pk == question.parent_id), None)
+        parent = next((q for q in self.context if q.pk == question.parent_id), None)
         return (
             parent is not None
             and self.visible(parent)
@@ -154,7 +158,7 @@ class InterviewForm(forms.Form):
     )
     interviewed_at = forms.DateField(
         label=_l("Haastattelupäivä"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _l("Anna haastattelupäivä."),
             "invalid": _l("Anna päivämäärä muodossa vvvv-kk-pp."),
@@ -213,7 +217,7 @@ class RoundForm(forms.Form):
     )
     opens_on = forms.DateField(
         label=_l("Avautuu"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _l("Anna avautumispäivä."),
             "invalid": _l("Anna päivämäärä muodossa vvvv-kk-pp."),
@@ -221,7 +225,7 @@ class RoundForm(forms.Form):
     )
     closes_on = forms.DateField(
         label=_l("Sulkeutuu"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _l("Anna sulkeutumispäivä."),
             "invalid": _l("Anna päivämäärä muodossa vvvv-kk-pp."),

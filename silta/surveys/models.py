@@ -4,6 +4,11 @@ target, personal answer links, responses and answers.
 A personal link's token is never stored. It is derived from the invitation's random salt with
 the site's secret key (so that a reminder can carry the same link), and only its SHA-256 hash
 is kept for the lookup; a copy of the database alone gives nobody a working link.
+
+In an anonymous round a response does not point at its invitation: it is found by a second,
+keyed hash of the token (`resume_key_for`), so only the holder of the link can come back to
+it. Once the answers are sent, the invitation forgets its salt and keeps only the day it was
+answered. See docs/decisions/0009-anonymous-survey-answers.md.
 """
 
 import base64
@@ -343,15 +348,32 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def resume_key_for(token: str) -> str:
+    """The key of an anonymous response: a keyed hash of the link's token with its own
+    purpose string, so that it can be matched neither to the invitation's token hash nor to
+    anything else stored."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"silta-anonymous-response:{token}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
 class InvitationQuerySet(models.QuerySet):
     def for_token(self, token: str):
         """The invitation of a personal link, or None. The lookup is by hash; the final
         comparison is in constant time."""
         if not token or len(token) > 100 or not token.isascii():
             return None
-        found = self.select_related("round__questionnaire").filter(token_hash=hash_token(token))
+        wanted = hash_token(token)
+        found = self.select_related("round__questionnaire").filter(token_hash=wanted)
         invitation = found.first()
-        if invitation is None or not hmac.compare_digest(token_for(invitation.salt), token):
+        if invitation is None:
+            return None
+        # An answered invitation of an anonymous round has no salt left to derive from.
+        expected = token_for(invitation.salt) if invitation.salt else ""
+        if not (
+            hmac.compare_digest(expected, token)
+            or (not invitation.salt and hmac.compare_digest(invitation.token_hash, wanted))
+        ):
             return None
         return invitation
 
@@ -402,7 +424,8 @@ class Invitation(models.Model):
 
     @property
     def token(self) -> str:
-        return token_for(self.salt)
+        """The link's token; empty once an anonymous answer has been sent (the salt is gone)."""
+        return token_for(self.salt) if self.salt else ""
 
     @property
     def respondent(self) -> str:
@@ -416,11 +439,21 @@ class Invitation(models.Model):
         return f"{self.round}: {self.email}"
 
 
+class ResponseQuerySet(models.QuerySet):
+    def interviews(self):
+        """Answers entered by an interviewer: neither an invitation nor an anonymous link."""
+        return self.filter(invitation__isnull=True, resume_key__isnull=True)
+
+
 class Response(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    # Identified rounds only; in an anonymous round this stays empty.
     invitation = models.OneToOneField(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="response"
     )
+    resume_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Counts the saves; a form carries the revision it was built from (double submits).
+    revision = models.PositiveIntegerField(default=0, editable=False)
     respondent_label = models.CharField(_("vastaaja"), max_length=200, blank=True)
     interviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -434,6 +467,8 @@ class Response(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "id"]

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Answer, Choice, Question, Response
@@ -136,7 +137,9 @@ def table(round_) -> tuple[list[str], list[list[str]]]:
         Response.objects.filter(round=round_)
         .select_related("interviewed_by")
         .prefetch_related("answers")
-        .order_by("id")
+        # In an anonymous round the order of creation could hint at who answered when:
+        # by day, then by the (random-looking) keyed hash.
+        .order_by(*(("submitted_at", "resume_key", "id") if round_.anonymous else ("id",)))
     )
     header = [_("Tila"), _("Lähetetty")]
     if not round_.anonymous:
@@ -147,7 +150,7 @@ def table(round_) -> tuple[list[str], list[list[str]]]:
         answers = {a.question_id: a.value for a in response.answers.all()}
         row = [
             _("lähetetty") if response.submitted_at else _("kesken"),
-            response.submitted_at.strftime("%Y-%m-%d %H:%M") if response.submitted_at else "",
+            _sent(response, round_.anonymous),
         ]
         if not round_.anonymous:
             row += [
@@ -188,3 +191,11 @@ def as_xlsx(round_) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _sent(response, anonymous: bool) -> str:
+    """When the answer was sent, in Finnish time; only the day in an anonymous round."""
+    if not response.submitted_at:
+        return ""
+    local = timezone.localtime(response.submitted_at)
+    return local.strftime("%Y-%m-%d") if anonymous else local.strftime("%Y-%m-%d %H:%M")

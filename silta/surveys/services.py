@@ -17,7 +17,17 @@ from silta.core import audit
 from silta.core.models import AuditLogEntry
 from silta.places.models import Municipality
 
-from .models import Answer, Choice, Invitation, Question, Questionnaire, Response, Round, Section
+from .models import (
+    Answer,
+    Choice,
+    Invitation,
+    Question,
+    Questionnaire,
+    Response,
+    Round,
+    Section,
+    resume_key_for,
+)
 
 A = AuditLogEntry.Action
 LANGS = {code for code, _name in settings.LANGUAGES}
@@ -267,7 +277,11 @@ def deliver_invitations(round_id: int) -> int:
                 .filter(pk=pk, sent_at__isnull=True)
                 .first()
             )
-            if invitation is None or invitation.round.state() == "closed":
+            if (
+                invitation is None
+                or invitation.round.state() == "closed"
+                or invitation.answered_at is not None
+            ):
                 continue
             _mail(invitation, "survey_invitation")
             invitation.sent_at = timezone.now()
@@ -359,7 +373,36 @@ def send_reminders(actor, round_: Round) -> int:
 
 
 def version_of(response: Response | None) -> str:
-    return response.updated_at.isoformat() if response and response.updated_at else "0"
+    return str(response.revision) if response else "0"
+
+
+def anonymous_response(round_: Round, token: str) -> Response | None:
+    """The response an anonymous round's link leads back to, found by the link alone."""
+    return Response.objects.filter(round=round_, resume_key=resume_key_for(token)).first()
+
+
+def response_of(invitation: Invitation, token: str) -> Response | None:
+    if invitation.round.anonymous:
+        return anonymous_response(invitation.round, token)
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def _blur_to_day(round_: Round, response: Response, invitation: Invitation | None, submit):
+    """In an anonymous round no stored time is finer than the day, and a sent answer leaves
+    no salt behind from which the link (and so the response's key) could be derived."""
+    day = _start_of_today()
+    Response.objects.filter(pk=response.pk).update(
+        created_at=day,
+        updated_at=day,
+        submitted_at=day if response.submitted_at else None,
+    )
+    response.created_at = response.updated_at = day
+    if response.submitted_at:
+        response.submitted_at = day
+    if invitation is not None and submit:
+        invitation.answered_at = day
+        invitation.salt = ""
+        invitation.save(update_fields=["answered_at", "salt"])
 
 
 @transaction.atomic
@@ -373,17 +416,37 @@ def save_answers(
     invitation: Invitation | None = None,
     response: Response | None = None,
     interview: dict | None = None,
+    token: str | None = None,
 ) -> Response:
     """Stores one respondent's answers. `values` maps a question to its cleaned value (None:
     no answer). `version` is what the form was built from: a second post of the same form
-    (a double submit) or a save from another window is refused and changes nothing."""
+    (a double submit) or a save from another window is refused and changes nothing.
+
+    In an anonymous round the response is found and kept by the link's `token` (derived
+    from the invitation while it still has its salt), never by the invitation."""
     if interview is None and not round_.is_open():
         raise SurveyError("Kysely ei ole avoinna.")
     if interview is not None and round_.state() == "closed":
         raise SurveyError("Kysely on päättynyt; vastauksia ei voi enää muuttaa.")
+    if interview is not None and round_.anonymous and response is None:
+        raise SurveyError(
+            "Nimettömään kyselyyn ei kirjata haastatteluja: haastattelija tietäisi, kenen "
+            "vastaukset ovat. Pyydä vastaajaa vastaamaan oman linkkinsä kautta."
+        )
+    anonymous = invitation is not None and round_.anonymous
+    key = None
     if invitation is not None:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        response = Response.objects.filter(invitation=invitation).first()
+        if anonymous:
+            token = token or invitation.token
+            if not token:
+                raise SurveyError("Linkki ei kelpaa.")
+            key = resume_key_for(token)
+            response = (
+                Response.objects.select_for_update().filter(round=round_, resume_key=key).first()
+            )
+        else:
+            response = Response.objects.filter(invitation=invitation).first()
     elif response is not None:
         response = Response.objects.select_for_update().get(pk=response.pk)
     if version != version_of(response):
@@ -394,17 +457,21 @@ def save_answers(
     now = timezone.now()
     created = response is None
     if created:
-        response = Response(round=round_, invitation=invitation)
-        if invitation is not None:
-            response.respondent_label = "" if round_.anonymous else invitation.respondent[:200]
+        if anonymous:
+            response = Response(round=round_, resume_key=key)
+        else:
+            response = Response(round=round_, invitation=invitation)
+            if invitation is not None:
+                response.respondent_label = invitation.respondent[:200]
     if interview is not None:
         response.interviewed_by = actor
         response.interviewed_at = interview["interviewed_at"]
         response.respondent_label = interview["respondent_label"]
     if submit and response.submitted_at is None:
         response.submitted_at = now
+    response.revision += 1
     response.save()
-    existing = {a.question_id: a for a in response.answers.all()}
+    existing = {a.question_id: a for a in response.answers.all()} if not created else {}
     for question, value in values.items():
         answer = existing.get(question.pk)
         if value in (None, "", []):
@@ -415,6 +482,19 @@ def save_answers(
         elif answer.value != value:
             answer.value = value
             answer.save(update_fields=["value"])
+    if anonymous:
+        _blur_to_day(
+            round_, response, invitation if invitation.answered_at is None else None, submit
+        )
+        # The log says a response of the round changed, not which one.
+        audit.record(
+            None,
+            A.UPDATE,
+            round_,
+            municipality=round_.municipality,
+            note="nimetön vastaus lähetetty" if submit else "nimetön vastaus tallennettu kesken",
+        )
+        return response
     if invitation is not None and submit and invitation.answered_at is None:
         invitation.answered_at = now
         invitation.save(update_fields=["answered_at"])

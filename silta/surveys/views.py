@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -12,8 +13,8 @@ from silta.accounts.permissions import scope_of
 from silta.core.params import text_param
 from silta.core.views import _page, forbidden, requires
 
+from . import answering, services
 from . import results as results_mod
-from . import services
 from .forms import (
     AnswerForm,
     InterviewForm,
@@ -102,7 +103,7 @@ def answer(request, token):
         translation.activate(invitation.language)
         request.LANGUAGE_CODE = invitation.language
     round_ = invitation.round
-    response = Response.objects.filter(invitation=invitation).first()
+    response = services.response_of(invitation, token)
     state = round_.state()
     if state == "upcoming":
         return _link_problem(
@@ -125,6 +126,36 @@ def answer(request, token):
         )
     questions = results_mod.questions_of(round_.questionnaire)
     saved = _saved(response)
+    sent_message = _(
+        "Kiitos! Vastauksesi on lähetetty. Voit muuttaa niitä %(date)s asti tällä linkillä."
+    ) % {"date": round_.closes_on.strftime("%-d.%-m.%Y")}
+    saved_message = _("Vastauksesi on tallennettu. Voit jatkaa myöhemmin samalla linkillä.")
+    pages = answering.Pages(questions)
+    if pages.paged:
+        return answering.run(
+            answering.Flow(
+                request=request,
+                round_=round_,
+                pages=pages,
+                response=response,
+                saved=saved,
+                save=lambda values, submit, version, _meta: services.save_answers(
+                    None,
+                    round_,
+                    values,
+                    submit=submit,
+                    version=version,
+                    invitation=invitation,
+                    token=token,
+                ),
+                url=lambda _response: request.path,
+                render_page=lambda form, status, **extra: _answer_page(
+                    request, round_=round_, form=form, response=response, status=status, **extra
+                ),
+                saved_message=saved_message,
+                sent_message=sent_message,
+            )
+        )
     if request.method != "POST":
         form = AnswerForm(questions, saved=saved)
         return _answer_page(request, round_=round_, form=form, response=response)
@@ -140,23 +171,14 @@ def answer(request, token):
             submit=final,
             version=form.cleaned_data.get("versio") or "",
             invitation=invitation,
+            token=token,
         )
     except services.SurveyError as exc:
         form = AnswerForm(questions, saved=saved)
         return _answer_page(
             request, round_=round_, form=form, response=response, status=409, problem=str(exc)
         )
-    if final:
-        messages.success(
-            request,
-            _("Kiitos! Vastauksesi on lähetetty. Voit muuttaa niitä %(date)s asti tällä linkillä.")
-            % {"date": round_.closes_on.strftime("%-d.%-m.%Y")},
-        )
-    else:
-        messages.success(
-            request,
-            _("Vastauksesi on tallennettu. Voit jatkaa myöhemmin samalla linkillä."),
-        )
+    messages.success(request, sent_message if final else saved_message)
     return redirect(request.path)
 
 
@@ -345,7 +367,7 @@ def round_detail(request, pk):
     invitations = round_.invitations.select_related("association", "user", "response").order_by(
         "email"
     )
-    interviews = round_.responses.filter(invitation__isnull=True).select_related("interviewed_by")
+    interviews = round_.responses.interviews().select_related("interviewed_by")
     return render(
         request,
         "surveys/round.html",
@@ -458,7 +480,7 @@ def interview(request, pk, response_id=None):
     response = None
     if response_id is not None:
         response = get_object_or_404(
-            Response.objects.filter(round=round_, invitation__isnull=True), pk=response_id
+            Response.objects.filter(round=round_).interviews(), pk=response_id
         )
     if round_.state() == "closed":
         return _link_problem(
@@ -468,6 +490,18 @@ def interview(request, pk, response_id=None):
             410,
             round_,
         )
+    if round_.anonymous and response is None:
+        return _link_problem(
+            request,
+            _("Nimettömään kyselyyn ei kirjata haastatteluja"),
+            _(
+                "Haastattelija tietäisi, kenen vastaukset ovat, eikä kysely olisi enää nimetön. "
+                "Pyydä vastaajaa vastaamaan oman linkkinsä kautta, tai tee haastattelua varten "
+                "kierros, jonka vastaukset ovat nimelliset."
+            ),
+            403,
+            round_,
+        )
     questions = results_mod.questions_of(round_.questionnaire)
     saved = _saved(response)
     meta_initial = (
@@ -475,6 +509,9 @@ def interview(request, pk, response_id=None):
         if response
         else {"interviewed_at": timezone.localdate()}
     )
+    pages = answering.Pages(questions)
+    if pages.paged:
+        return answering.run(_interview_flow(request, round_, pages, response, saved, meta_initial))
     if request.method == "POST":
         final = "laheta" in request.POST
         form = AnswerForm(questions, request.POST, final=final, saved=saved)
@@ -525,6 +562,51 @@ def interview(request, pk, response_id=None):
         response=response,
         meta=InterviewForm(initial=meta_initial),
         interviewing=True,
+    )
+
+
+def _interview_flow(request, round_, pages, response, saved, meta_initial):
+    def save(values, submit, version, meta):
+        interview = meta or {
+            "respondent_label": response.respondent_label,
+            "interviewed_at": response.interviewed_at,
+        }
+        return services.save_answers(
+            request.user,
+            round_,
+            values,
+            submit=submit,
+            version=version,
+            response=response,
+            interview=interview,
+        )
+
+    def url(saved_response):
+        if saved_response is None:
+            return reverse("surveys:interview", args=[round_.pk])
+        return reverse("surveys:interview_edit", args=[round_.pk, saved_response.pk])
+
+    return answering.Flow(
+        request=request,
+        round_=round_,
+        pages=pages,
+        response=response,
+        saved=saved,
+        save=save,
+        url=url,
+        render_page=lambda form, status, **extra: _answer_page(
+            request,
+            round_=round_,
+            form=form,
+            response=response,
+            status=status,
+            interviewing=True,
+            **extra,
+        ),
+        context={"interviewing": True},
+        meta_form=lambda data: InterviewForm(data, initial=meta_initial),
+        saved_message=_("Haastattelu on tallennettu keskeneräisenä."),
+        sent_message=_("Haastattelun vastaukset on lähetetty."),
     )
 
 
@@ -629,12 +711,13 @@ def _overview(request, code):
                 _("Alueen yhteenveto on alueen kuntia palvelevien koordinaattorien käytössä."),
             ),
         )
-    return region, overview(region), None
+    return region, overview(region, request.user), None
 
 
 @requires(can_use_surveys)
 def region_overview(request, code):
     from .compare import TOPICS
+    from .evidence import CRITERIA
 
     region, rows, refusal = _overview(request, code)
     if refusal:
@@ -646,7 +729,9 @@ def region_overview(request, code):
             "region": region,
             "rows": rows,
             "topics": [str(title) for _key, title in TOPICS],
+            "criteria": [(str(short), str(label)) for _key, label, short in CRITERIA],
             "answered": sum(1 for r in rows if r.year),
+            "assessed": sum(1 for r in rows if r.assessment_year),
         },
     )
 
