@@ -2,7 +2,12 @@
 
     .venv/bin/python bench/run.py [--sizes 1000,100000] [--databases sqlite,postgresql]
                                   [--database-url postgres://postgres@127.0.0.1:5432/silta_bench]
-                                  [--requests 50]
+                                  [--requests 50] [--reuse] [--sqlite-path PATH]
+
+With --reuse the databases are kept between runs: a SQLite file or PostgreSQL database
+that already holds the generated data of that size is only migrated and analysed (not
+dropped and filled again). `{size}` in --database-url and --sqlite-path becomes "1k",
+"100k", ... so each size keeps its own database (`.../silta_bench_{size}`).
 
 For each database and size a throw-away database is made (a SQLite file under /tmp, a
 PostgreSQL database that is dropped and created), migrated, filled by
@@ -31,7 +36,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 TMP = Path(tempfile.gettempdir())
-SQLITE_PATH = str(TMP / "silta_bench_{size}.sqlite3")
+SQLITE_PATH = str(TMP / "silta_bench_{size}.sqlite3")  # {size}: "1k", "100k", ...
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/silta_bench"
 MAX_QUERIES = 8
 MAX_GROWTH = 2.0
@@ -90,7 +95,12 @@ def _setup_django():
     }
 
 
-def _fill(size: int) -> dict:
+def _label(size: int) -> str:
+    """1000 → "1k", 100000 → "100k" (for database names)."""
+    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
+def _fill(size: int, reuse: bool = False) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
@@ -98,12 +108,20 @@ def _fill(size: int) -> dict:
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("load_places", stdout=quiet)
+        if reuse:
+            from silta.associations.management.commands.generate_national import generated
+
+            if generated().count() == size:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+                return {"fill_seconds": 0.0, "reused": True}
         call_command(
             "generate_national",
             associations=size,
             activities=3 * size,
             seed=2026,
             force=True,
+            reset=reuse,
             stdout=quiet,
         )
     with connection.cursor() as cursor:
@@ -271,7 +289,7 @@ def _percentile(values, p):
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def worker(size: int, requests: int) -> dict:
+def worker(size: int, requests: int, reuse: bool = False) -> dict:
     _setup_django()
     from django.db import connection, reset_queries
     from django.test import Client
@@ -280,7 +298,7 @@ def worker(size: int, requests: int) -> dict:
     from silta.places.models import Municipality
 
     info = {"size": size, "vendor": connection.vendor}
-    info.update(_fill(size))
+    info.update(_fill(size, reuse))
     # A page that fails is counted as a 500 (and FAIL), not a crash of the benchmark.
     clients = {"anonymous": Client(raise_request_exception=False)}
     for m in Municipality.objects.filter(code__in=CODES):
@@ -333,19 +351,40 @@ def _prepare_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _run_one(vendor: str, size: int, requests: int, pg_url: str) -> dict:
+def _postgres_exists(url: str) -> bool:
+    import psycopg
+
+    parsed = urlparse(url)
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [parsed.path.lstrip("/")]
+        ).fetchone()
+    return row is not None
+
+
+def _run_one(
+    vendor: str,
+    size: int,
+    requests: int,
+    pg_url: str,
+    reuse: bool = False,
+    sqlite_path: str = SQLITE_PATH,
+) -> dict:
     if vendor == "sqlite":
-        path = SQLITE_PATH.format(size=size)
-        for suffix in ("", "-wal", "-shm"):
-            Path(path + suffix).unlink(missing_ok=True)
+        path = sqlite_path.format(size=_label(size))
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
-        _prepare_postgres(pg_url)
-        url = pg_url
+        url = pg_url.replace("{size}", _label(size))
+        if not (reuse and _postgres_exists(url)):
+            _prepare_postgres(url)
     env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "true", "DEBUG": "false"}
     env.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     env.setdefault("ALLOWED_HOSTS", "testserver")
-    out = TMP / f"silta_bench_{vendor}_{size}.json"
+    out = TMP / f"silta_bench_{vendor}_{size}_{os.getpid()}.json"
     started = time.monotonic()
     subprocess.run(  # noqa: S603 - our own script with our own arguments
         [
@@ -357,6 +396,7 @@ def _run_one(vendor: str, size: int, requests: int, pg_url: str) -> dict:
             str(requests),
             "--out",
             str(out),
+            *(["--reuse"] if reuse else []),
         ],
         env=env,
         check=True,
@@ -427,12 +467,14 @@ def main(argv=None):
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse the databases")
+    parser.add_argument("--sqlite-path", default=SQLITE_PATH)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker is not None:
-        Path(args.out).write_text(json.dumps(worker(args.worker, args.requests)))
+        Path(args.out).write_text(json.dumps(worker(args.worker, args.requests, args.reuse)))
         return 0
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
@@ -440,7 +482,16 @@ def main(argv=None):
     runs = []
     for vendor in vendors:
         for size in sizes:
-            runs.append(_run_one(vendor, size, args.requests, args.database_url))
+            runs.append(
+                _run_one(
+                    vendor,
+                    size,
+                    args.requests,
+                    args.database_url,
+                    args.reuse,
+                    args.sqlite_path,
+                )
+            )
     lines = _table(runs, sizes)
     print()
     _print(lines, sizes)

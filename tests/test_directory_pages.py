@@ -13,7 +13,12 @@ from silta.associations.models import Activity, Association
 from silta.core import demo as core_demo
 
 from . import directory_fixtures as fx
-from .factories import AssociationFactory
+from .factories import AssociationFactory, municipality
+
+
+def municipality_of_kempele():
+    return municipality("244")
+
 
 OULU = "/kunnat/564/yhdistykset/"
 KEMPELE = "/kunnat/244/yhdistykset/"
@@ -473,3 +478,44 @@ def test_demo_answers_the_issues_search_examples(client, places):
 def test_factory_associations_without_index_still_list(client, world):
     AssociationFactory(name_fi="Indeksoimaton seura", municipality=world.oulu)
     assert "Indeksoimaton seura" in names(client.get(OULU))
+
+
+# -- national scale: a search counts at most COUNT_CAP matches (decision 0010) --------------
+
+
+def test_search_with_more_matches_than_the_cap_says_more_than(client, d, monkeypatch):
+    from silta.associations import search, views_public
+
+    monkeypatch.setattr(views_public, "COUNT_CAP", 2)
+    monkeypatch.setattr(views_public, "PAGE_SIZE", 2)
+    for i in range(4):
+        a = AssociationFactory(
+            name_fi=f"Kempeleen Laulukuoro {i} ry", municipality=municipality_of_kempele()
+        )
+        a.search_name = search.document(a.name_fi)
+        a.save()
+    response = client.get(KEMPELE, {"q": "laulukuoro"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "yli 2 yhdistystä" in html  # not "4 yhdistystä": the count stopped at the cap
+    assert len(names(response)) == 2
+    assert 'rel="next"' in html  # and there is a next page
+    second = client.get(KEMPELE, {"q": "laulukuoro", "sivu": 2})
+    assert len(names(second)) == 2
+
+
+def test_capped_count_is_thousands_in_finnish(client, d, monkeypatch):
+    from silta.associations import search, views_public
+    from silta.core import paging
+
+    monkeypatch.setattr(views_public, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views_public, "COUNT_CAP", 1000)
+    monkeypatch.setattr(paging, "capped_count", lambda qs, cap: (cap, True))
+    a = AssociationFactory(
+        name_fi="Kempeleen Laulukuoro ry", municipality=municipality_of_kempele()
+    )
+    a.search_name = search.document(a.name_fi)
+    a.save()
+    html = client.get(KEMPELE, {"q": "laulukuoro"}).content.decode()
+    assert "yli 1\xa0000 yhdistystä" in html
+    assert "Sivu 1 /" not in html  # no last page is claimed when the count is capped

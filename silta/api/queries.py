@@ -21,6 +21,7 @@ from silta.associations.models import (
     TargetGroup,
     Theme,
 )
+from silta.core.paging import narrow_rows
 from silta.places.models import Municipality
 
 from .errors import ApiError, bad_parameter
@@ -250,8 +251,15 @@ def paginate(
     Strict (the API): a page past the last one is a 404. Not strict (the widget): the last
     page is shown instead."""
     display = display or (lambda qs: qs)
+    searching = "search_rank" in queryset.query.annotations
+
+    def read(bottom, top):
+        if searching:  # ordered by the rank: read directly
+            return list(display(queryset)[bottom:top])
+        return list(narrow_rows(queryset, bottom, top, display))
+
     if number == 1:
-        rows = list(display(queryset)[:size])
+        rows = read(0, size)
         if len(rows) < size:
             return Page(rows, len(rows), 1, size)
         return Page(rows, queryset.count(), 1, size)
@@ -273,4 +281,4 @@ def paginate(
             )
         number = last
     offset = (number - 1) * size
-    return Page(list(display(queryset)[offset : offset + size]), count, number, size)
+    return Page(read(offset, offset + size), count, number, size)

@@ -15,7 +15,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .models import LANGUAGE_CHOICES, Association, ContactPerson, TargetGroup, Theme
+from .models import (
+    LANGUAGE_CHOICES,
+    Association,
+    ContactPerson,
+    TargetGroup,
+    Theme,
+    present_in,
+)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The names a saved recipient list keeps (the municipality is the list's own).
@@ -175,14 +182,7 @@ class DirectoryFilter(forms.Form):
         if chosen is not None:
             municipalities = [chosen]
         ids = [m.pk for m in municipalities]
-        qs = Association.objects.filter(
-            Q(municipality_id__in=ids)
-            | Q(
-                pk__in=Association.municipalities.through.objects.filter(
-                    municipality_id__in=ids
-                ).values("association_id")
-            )
-        )
+        qs = Association.objects.filter(present_in(ids))
         status = self.value("tila") if self.staff else ""
         qs = qs.filter(status=status) if status else qs.public()
         if (theme := self.theme) is not None:

@@ -7,9 +7,17 @@ the same way and matches a row when any of its terms is a whole term of the row,
 "kylätalolla" (→ kylä|talo) finds "Kylätalo ry". The last query word also matches as a
 prefix, so live search finds while typing. Every query word must match (AND).
 
-On SQLite the documents are matched with LIKE; on PostgreSQL with a GIN full-text index
-on to_tsvector('simple', search_name || ' ' || search_text) (migration 0004), and a
-trigram index on the Finnish name finds misspelt names when nothing else matches.
+Both databases match the documents through a full-text index, so a search reads the
+matching rows only, not every row of a municipality or the country (decision 0010):
+
+* PostgreSQL: stored generated tsvector columns `search_vector` (name and text) and
+  `search_name_vector` (name only), each with a GIN index (migration 0006); the query is a
+  raw tsquery. A trigram index on the Finnish name finds misspelt names when nothing else
+  matches.
+* SQLite: an FTS5 table `<table>_fts` over the two documents, kept by triggers (see
+  `fulltext.py`); the query is an FTS5 MATCH expression, `search_name : (...)` for names.
+
+The columns and the FTS5 table are not model fields: Django never writes them.
 """
 
 import re
@@ -18,7 +26,8 @@ import unicodedata
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 8
@@ -92,15 +101,6 @@ def parse_query(q: str) -> list[tuple[frozenset[str], bool, str]]:
     return parsed
 
 
-def _q_for(field_prefix: str, alternatives: frozenset[str], prefix: bool, raw: str) -> Q:
-    cond = Q()
-    for term in alternatives:
-        cond |= Q(**{f"{field_prefix}__contains": f" {term} "})
-    if prefix:
-        cond |= Q(**{f"{field_prefix}__contains": f" {raw}"})
-    return cond
-
-
 def _tsquery(parsed) -> str:
     groups = []
     for alternatives, prefix, raw in parsed:
@@ -112,35 +112,103 @@ def _tsquery(parsed) -> str:
     return " & ".join(groups)
 
 
+def _fts5_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts5_query(parsed, column: str | None = None) -> str:
+    """An FTS5 MATCH expression: every word, any of its terms; the last one also as prefix."""
+    groups = []
+    for alternatives, prefix, raw in parsed:
+        options = [_fts5_string(t) for t in sorted(alternatives)]
+        if prefix:
+            options.append(_fts5_string(raw) + "*")
+        groups.append("(" + " OR ".join(options) + ")")
+    expression = " AND ".join(groups)
+    return f"{column} : ({expression})" if column else expression
+
+
+class _Sibling(Func):
+    """Another column of the row a field expression points at: `F("search_name")` compiles
+    to `"alias"."search_name"`, this to `"alias"."search_vector"`. Follows the alias when
+    the queryset becomes a subquery, which a RawSQL with the table name would not."""
+
+    def __init__(self, expression, column: str, output_field):
+        super().__init__(expression, output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        owner = sql.rsplit(".", 1)[0]
+        return f"{owner}.{connection.ops.quote_name(self.column)}", params
+
+
+class _Matches(Func):
+    """`tsvector @@ to_tsquery('simple', q)` as a boolean expression (PostgreSQL)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, vector, tsquery: str):
+        super().__init__(vector, Value(tsquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, vector_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return (
+            f"{vector} @@ to_tsquery('simple'::regconfig, {query})",
+            (*vector_params, *query_params),
+        )
+
+
+def _postgres_conditions(prefix: str, parsed) -> tuple[Q, Q]:
+    tsquery = _tsquery(parsed)
+    if not tsquery:  # every word had a quote: nothing can match
+        return Q(pk__in=[]), Q(pk__in=[])
+    from django.contrib.postgres.search import SearchVectorField
+
+    def vector(column):
+        return _Sibling(F(f"{prefix}search_name"), column, SearchVectorField())
+
+    return (
+        Q(_Matches(vector("search_vector"), tsquery)),
+        Q(_Matches(vector("search_name_vector"), tsquery)),
+    )
+
+
+def _sqlite_conditions(queryset, prefix: str, parsed) -> tuple[Q, Q]:
+    model = queryset.model
+    if prefix:
+        model = model._meta.get_field(prefix.removesuffix("__")).related_model
+    table = f"{model._meta.db_table}_fts"
+    select = f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s'  # noqa: S608 - our name
+
+    def ids(expression):
+        return Q(**{f"{prefix}pk__in": RawSQL(select, [expression])})  # noqa: S611
+
+    return ids(_fts5_query(parsed)), ids(_fts5_query(parsed, "search_name"))
+
+
+def conditions(queryset, q: str, *, prefix: str = "") -> tuple[Q, Q] | None:
+    """(matches anywhere, matches in the name) for `q`, or None when `q` is no search."""
+    parsed = parse_query(q)
+    if not parsed:
+        return None
+    if connection.vendor == "postgresql":
+        return _postgres_conditions(prefix, parsed)
+    return _sqlite_conditions(queryset, prefix, parsed)
+
+
 def apply(queryset, q: str, *, prefix: str = ""):
     """Filters `queryset` to rows matching `q` and orders name matches first.
 
     `prefix` points at a related row's documents (e.g. "association__")."""
-    parsed = parse_query(q)
-    if not parsed:
+    found = conditions(queryset, q, prefix=prefix)
+    if found is None:
         return queryset, False
-    name_field, text_field = f"{prefix}search_name", f"{prefix}search_text"
-    if connection.vendor == "postgresql" and not prefix:
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        query = SearchQuery(_tsquery(parsed), search_type="raw", config="simple")
-        matched = queryset.annotate(
-            _doc=SearchVector("search_name", "search_text", config="simple")
-        ).filter(_doc=query)
-        name_match = Q(_name_doc=query)
-        matched = matched.annotate(_name_doc=SearchVector("search_name", config="simple"))
-    else:
-        both = Q()
-        name_match = Q()
-        for alternatives, is_prefix, raw in parsed:
-            both &= _q_for(name_field, alternatives, is_prefix, raw) | _q_for(
-                text_field, alternatives, is_prefix, raw
-            )
-            name_match &= _q_for(name_field, alternatives, is_prefix, raw)
-        matched = queryset.filter(both)
-    ranked = matched.annotate(
+    anywhere, in_name = found
+    ranked = queryset.filter(anywhere).annotate(
         search_rank=Case(
-            When(name_match, then=Value(2)), default=Value(1), output_field=IntegerField()
+            When(in_name, then=Value(2)), default=Value(1), output_field=IntegerField()
         )
     )
     return ranked.order_by("-search_rank", *queryset.query.order_by or ["pk"]), True

@@ -4,7 +4,6 @@ htmx swaps only the results while the person types (the fragment when request.ht
 
 import json
 
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -24,6 +23,7 @@ from silta.accounts.permissions import (
     can_view_association_internal,
     scope_of,
 )
+from silta.core.paging import COUNT_CAP, Paginator
 from silta.core.params import page_number
 from silta.places.models import Municipality, Region
 
@@ -66,10 +66,22 @@ def _region(code: str) -> Region:
     return found
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page(request, queryset, *, display=None, searching=False):
+    """A page of the directory. A list reads the page by ids (silta.core.paging); a search
+    is ordered by its rank, so it reads its page directly, and counts at most COUNT_CAP
+    matches ("yli 1 000 yhdistystä")."""
     number = page_number(request)
-    if number is None or not (1 <= number <= max(paginator.num_pages, 1)):
+    if number is None or number < 1:
+        raise Http404(_("Sivua ei ole."))
+    paginator = Paginator(
+        queryset,
+        PAGE_SIZE,
+        display=display,
+        narrow=not searching,
+        cap=COUNT_CAP if searching else None,
+        number=number,
+    )
+    if not (1 <= number <= max(paginator.num_pages, 1)):
         raise Http404(_("Sivua ei ole."))
     return paginator.page(number)
 
@@ -112,9 +124,11 @@ def _directory(request, *, municipality=None, region=None, municipalities=None):
     qs = form.queryset(scope)
     page = _page(
         request,
-        qs.select_related("municipality").prefetch_related(
+        qs,
+        display=lambda rows: rows.select_related("municipality").prefetch_related(
             Prefetch("themes", queryset=Theme.objects.all())
         ),
+        searching=form.searching,
     )
     query = form.query_string_items()
     encoded = urlencode(query)
@@ -128,6 +142,7 @@ def _directory(request, *, municipality=None, region=None, municipalities=None):
         "form": form,
         "page": page,
         "count": page.paginator.count,
+        "count_capped": page.paginator.capped,
         "query": query,
         "page_link_prefix": f"{request.path}?{encoded}&sivu="
         if encoded

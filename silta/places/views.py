@@ -11,7 +11,9 @@ from silta.accounts.permissions import (
     can_view_municipality_workspace,
 )
 from silta.associations.models import Association
-from silta.core.views import _page, forbidden
+from silta.core.paging import Paginator
+from silta.core.params import page_number
+from silta.core.views import PAGE_SIZE, forbidden
 
 from .models import Municipality, Region
 from .permissions import can_edit_cooperation_profile
@@ -81,12 +83,16 @@ def workspace(request, code):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    associations = (
-        Association.objects.in_municipality(m)
-        .annotate(member_count=Coalesce(Subquery(members), 0))
-        .order_by("name_fi", "pk")
+    associations = Association.objects.in_municipality(m).order_by("name_fi", "pk")
+    number = page_number(request)
+    paginator = Paginator(
+        associations,
+        PAGE_SIZE,
+        display=lambda rows: rows.annotate(member_count=Coalesce(Subquery(members), 0)),
     )
-    page = _page(request, associations)
+    if number is None or not (1 <= number <= max(paginator.num_pages, 1)):
+        raise Http404(_("Sivua ei ole."))
+    page = paginator.page(number)
     return render(
         request,
         "places/workspace.html",
