@@ -248,3 +248,30 @@ class ErasureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_status_display()})"
+
+
+class CalendarFeed(models.Model):
+    """A person's subscribable calendar of their own registrations (/kalenteri/<secret>.ics).
+
+    Calendar apps fetch it without a session, so the secret in the address is the only key.
+    Only a random nonce and the SHA-256 of the secret are stored: the secret is an HMAC of
+    the nonce with SECRET_KEY, so it can be shown again to its owner but not read from a
+    copy of the database. A new nonce (rotating) makes the old address answer 404.
+    See docs/decisions/0008-calendar-feed-secret.md."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("henkilö"),
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("luotu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kalenteritilaus")
+        verbose_name_plural = _("kalenteritilaukset")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {_('kalenteritilaus')}"

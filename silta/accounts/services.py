@@ -10,7 +10,7 @@ from silta.core import audit
 from silta.core.mail import send_mail
 from silta.core.models import AuditLogEntry, OutgoingEmail
 
-from .models import ErasureRequest, Membership, Role, User
+from .models import CalendarFeed, ErasureRequest, Membership, Role, User
 from .permissions import forget_scope, scope_of
 
 A = AuditLogEntry.Action
@@ -196,6 +196,7 @@ def erase_user(actor, user, request=None) -> None:
     Membership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    CalendarFeed.objects.filter(user=user).delete()
     user.email = f"poistettu-{user.pk}@invalid.example"
     user.full_name = ""
     user.phone = ""

@@ -34,17 +34,36 @@ def render_email(name: str, context: dict, language: str) -> tuple[str, str, str
 
 
 def send_mail(
-    name: str, recipient, context: dict | None = None, *, language=None, sensitive=False
+    name: str,
+    recipient,
+    context: dict | None = None,
+    *,
+    language=None,
+    sensitive=False,
+    attachments=None,
 ) -> OutgoingEmail:
-    """Queues a message to a user (or a bare address) and sends it after the commit."""
+    """Queues a message to a user (or a bare address) and sends it after the commit.
+
+    `attachments`: [{"filename", "content_type", "content"}] with text content, such as an
+    .ics file; kept with the message so that a retry attaches them again."""
     address = recipient if isinstance(recipient, str) else recipient.email
     lang = recipient_language(None if isinstance(recipient, str) else recipient, language)
     context = {"recipient": None if isinstance(recipient, str) else recipient, **(context or {})}
     subject, text, html = render_email(name, context, lang)
-    return queue_message(name, address, lang, subject, text, html, sensitive=sensitive)
+    return queue_message(
+        name, address, lang, subject, text, html, sensitive=sensitive, attachments=attachments
+    )
 
 
-def queue_message(name, address, language, subject, text, html="", *, sensitive=False):
+def attachment(filename: str, content: str, content_type: str) -> dict:
+    """One stored attachment; the name is made safe for a MIME header."""
+    safe = "".join(ch for ch in filename if ch >= " " and ch not in '/\\"').strip() or "liite"
+    return {"filename": safe[:100], "content_type": content_type, "content": content}
+
+
+def queue_message(
+    name, address, language, subject, text, html="", *, sensitive=False, attachments=None
+):
     """Stores an already rendered message and sends it in the background after the commit."""
     from .tasks import send_outgoing_email
 
@@ -56,6 +75,9 @@ def queue_message(name, address, language, subject, text, html="", *, sensitive=
         body_text=text,
         body_html=html,
         sensitive=sensitive,
+        attachments=[
+            attachment(a["filename"], a["content"], a["content_type"]) for a in attachments or []
+        ],
     )
     transaction.on_commit(lambda: send_outgoing_email.enqueue(email.pk))
     return email

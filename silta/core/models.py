@@ -89,6 +89,9 @@ class OutgoingEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("yrityksiä"), default=0)
     last_error = models.TextField(_("viimeisin virhe"), blank=True)
+    # [{"filename", "content_type", "content"}], text content only (e.g. an .ics invitation);
+    # stored with the message so that a retried send still carries them.
+    attachments = models.JSONField(_("liitteet"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,3 +100,7 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    @property
+    def attachment_names(self) -> list[str]:
+        return [a.get("filename", "") for a in self.attachments or [] if isinstance(a, dict)]

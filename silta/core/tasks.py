@@ -22,6 +22,11 @@ def send_outgoing_email(email_id: int) -> str:
         message = EmailMultiAlternatives(subject=email.subject, body=email.body_text, to=[email.to])
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
+        for item in email.attachments or []:
+            if item.get("content"):
+                # Django adds the charset (utf-8) itself to a text/* part.
+                mimetype = item.get("content_type", "text/plain").split(";")[0].strip()
+                message.attach(item["filename"], item["content"], mimetype)
         try:
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error: keep the message, retry later
@@ -36,5 +41,10 @@ def send_outgoing_email(email_id: int) -> str:
         if email.sensitive:
             # A login code has no use once delivered; don't keep it readable in the database.
             email.body_text = email.body_html = "[poistettu lähetyksen jälkeen]"
+            # Keep the names for the sent-email page, not what they held.
+            email.attachments = [
+                {"filename": a.get("filename", ""), "content_type": a.get("content_type", "")}
+                for a in email.attachments or []
+            ]
         email.save()
     return "sent"
