@@ -231,6 +231,8 @@ def test_key_terms_are_translated_consistently(lang):
     problems = []
     for entry in messages(lang):
         for source, text in entry.pairs():
+            if source.startswith("#"):
+                continue  # a hashtag is one word: "#föreningskväll", "#associationevening"
             for stem, names in TERMS.items():
                 wanted = names.get(lang)
                 if wanted and stem in source.lower() and not re.search(wanted, text.lower()):

@@ -154,6 +154,8 @@ def load(stdout=None) -> dict:
             )
             created["registrations"] += 1
 
+    created["summaries"] = _autumn_workshop(autumn, liaison)
+
     organisation = CoordinatingOrganisation.objects.filter(name=core_demo.ORGANISATION).first()
     if organisation is not None:
         regional_day = today + dt.timedelta(days=60)
@@ -181,3 +183,65 @@ def load(stdout=None) -> dict:
             f"{created['registrations']} ilmoittautumista."
         )
     return created
+
+
+AUTUMN_WORKSHOP = {
+    "Miten yhdistykset voisivat kertoa jäsentensä kokemuksista hyvinvointikertomukseen?": [
+        ("Lyhyt kysely kerran vuodessa, ei monta erillistä pyyntöä.", 5),
+        ("Kaupungin työntekijä voisi käydä yhdistyksen kokouksessa kuuntelemassa.", 3),
+        ("Nimettömät tarinat ovat monelle helpompia kuin lomake.", 1),
+    ],
+    "Mitä kaupungin pitäisi kertoa takaisin, kun kokemustietoa on kerätty?": [
+        ("Mitä tiedolle tapahtui ja mitä sen perusteella muutettiin.", 4),
+        ("Kooste yhdistysillassa ja sähköpostilla.", 2),
+    ],
+}
+
+
+def _autumn_workshop(autumn, liaison) -> int:
+    """Workshop notes and a sent summary for last autumn's evening, so that the public
+    archive of summaries is not empty. Idempotent: nothing is created twice."""
+    from . import summary as summaries
+    from . import workshop
+    from .models import NoteSupport, Summary, WorkshopNote
+
+    if Summary.objects.filter(event=autumn).exists():
+        return 0
+    board = workshop.board_for(autumn)
+    for order, (text, notes) in enumerate(AUTUMN_WORKSHOP.items(), start=1):
+        question, _new = WorkshopQuestion.objects.get_or_create(
+            event=autumn, text=text, defaults={"order": order}
+        )
+        for i, (note_text, supports) in enumerate(notes):
+            device = workshop.device_hash(f"esittely-{order}-{i}")
+            note, _new = WorkshopNote.objects.get_or_create(
+                question=question,
+                device_hash=device,
+                text_hash=hash_token(note_text),
+                defaults={"text": note_text},
+            )
+            for n in range(supports):
+                NoteSupport.objects.get_or_create(
+                    note=note, device_hash=workshop.device_hash(f"esittely-tuki-{n}")
+                )
+    Summary.objects.create(
+        event=autumn,
+        sections=summaries.initial_sections(autumn),
+        decisions=(
+            "Kaupunki kokeilee kevään aikana lyhyttä vuosikyselyä yhdistyksille. "
+            "Hyvinvointikoordinaattori käy pyydettäessä yhdistysten kokouksissa."
+        ),
+        next_steps=(
+            "Kyselyn luonnos lähetetään yhdistyksille kommentoitavaksi tammikuussa. "
+            "Tulokset ja niiden vaikutukset kerrotaan kevään yhdistysillassa."
+        ),
+        next_evening_on=timezone.localtime(autumn.starts_at).date() + dt.timedelta(days=180),
+        commenting="Kommentit kyselyn luonnokseen 15.2. mennessä osoitteeseen "
+        "yhdistykset@esimerkki.fi.",
+        contact="Järjestöyhdyshenkilö, Oulun kaupunki, yhdistykset@esimerkki.fi",
+        status=Summary.Status.SENT,
+        sent_at=autumn.ends_at + dt.timedelta(days=7),
+        created_by=liaison,
+    )
+    workshop.set_open(None, board, False)
+    return 1

@@ -322,8 +322,10 @@ class InvitationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, municipality=None, **kwargs):
+    def __init__(self, *args, municipality=None, organisation=None, **kwargs):
         from silta.associations.models import RecipientList
+
+        from .staff import STAFF
 
         super().__init__(*args, **kwargs)
         self.lists = (
@@ -331,9 +333,23 @@ class InvitationForm(forms.Form):
             if municipality is not None
             else {}
         )
-        self.fields["lista"].choices = [
-            (ALL_ACTIVE, _("Kaikki kunnan toiminnassa olevat yhdistykset"))
-        ] + [(pk, r.name) for pk, r in self.lists.items()]
+        choices = []
+        if municipality is not None:
+            choices.append((ALL_ACTIVE, _("Kaikki kunnan toiminnassa olevat yhdistykset")))
+            choices.append((STAFF, _("Kunnan järjestöyhdyshenkilöt ja yhdistysagentit")))
+        elif organisation is not None:
+            choices.append(
+                (
+                    STAFF,
+                    _("Alueen kuntien järjestöyhdyshenkilöt, yhdistysagentit ja koordinaattorit"),
+                )
+            )
+        self.fields["lista"].choices = choices + [(pk, r.name) for pk, r in self.lists.items()]
+
+    def invites_staff(self) -> bool:
+        from .staff import STAFF
+
+        return self.cleaned_data["lista"] == STAFF
 
     def recipient_list(self):
         """The chosen RecipientList, or None for every active association."""

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .models import Event
 
@@ -66,7 +67,11 @@ def _clean(value: str) -> str:
     return "".join(ch for ch in value if ch in "\n\t" or ch >= " ")
 
 
-def vevent(event: Event, now: datetime | None = None) -> list[str]:
+def vevent(
+    event: Event, now: datetime | None = None, *, prefix: str = "", status: str = ""
+) -> list[str]:
+    """One VEVENT; `prefix` goes before the title (e.g. "Peruttu: ") and `status` overrides
+    the event's own STATUS (e.g. TENTATIVE for a place on the waiting list)."""
     url = settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
     location = ", ".join(p for p in (event.venue_name, event.address) if p)
     description = event.description_fi
@@ -79,17 +84,21 @@ def vevent(event: Event, now: datetime | None = None) -> list[str]:
         f"LAST-MODIFIED:{utc(event.updated_at)}",
         f"DTSTART:{utc(event.starts_at)}",
         f"DTEND:{utc(event.ends_at)}",
-        f"SUMMARY:{escape(_clean(event.title_fi))}",
+        f"SUMMARY:{escape(_clean(prefix + event.title_fi))}",
     ]
     if description:
         lines.append(f"DESCRIPTION:{escape(_clean(description))}")
     if location:
         lines.append(f"LOCATION:{escape(_clean(location))}")
-    lines += [f"URL:{url}", f"STATUS:{STATUS[event.status]}", "END:VEVENT"]
+    lines += [f"URL:{url}", f"STATUS:{status or STATUS[event.status]}", "END:VEVENT"]
     return lines
 
 
-def calendar(events, name: str, now: datetime | None = None) -> bytes:
+def calendar(
+    events, name: str, now: datetime | None = None, *, refresh_hours: int = 0, vevents=()
+) -> bytes:
+    """A VCALENDAR of `events`, plus ready VEVENT line lists in `vevents`. `refresh_hours`
+    tells subscribing clients how often to fetch again (Outlook reads X-PUBLISHED-TTL)."""
     now = now or timezone.now()
     lines = [
         "BEGIN:VCALENDAR",
@@ -100,7 +109,23 @@ def calendar(events, name: str, now: datetime | None = None) -> bytes:
         f"X-WR-CALNAME:{escape(_clean(name))}",
         "X-WR-TIMEZONE:Europe/Helsinki",
     ]
+    if refresh_hours:
+        lines += [
+            f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_hours}H",
+            f"X-PUBLISHED-TTL:PT{refresh_hours}H",
+        ]
     for event in events:
         lines += vevent(event, now)
+    for lines_of_one in vevents:
+        lines += lines_of_one
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def attachment(event: Event) -> dict:
+    """The event as an email attachment (silta.core.mail), for the confirmation messages."""
+    return {
+        "filename": f"{slugify(event.title_fi)[:60].strip('-') or f'tapahtuma-{event.pk}'}.ics",
+        "content_type": "text/calendar; charset=utf-8",
+        "content": calendar([event], event.title_fi).decode("utf-8"),
+    }

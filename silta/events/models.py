@@ -482,3 +482,140 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.event_id})"
+
+
+# -- the workshop of an evening and its summary (seed 004 step 4, seed 000 step 2) -----------
+
+
+class WorkshopBoard(models.Model):
+    """The live workshop of one event. Participants reach it by a link (QR code) whose token
+    is stored only as a hash; the link itself is derived from `link_seed` and SECRET_KEY
+    (see workshop.py and docs/decisions/0007-workshop-device-voice.md)."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="workshop_board")
+    link_seed = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    is_open = models.BooleanField(_("auki"), default=False)
+    opened_at = models.DateTimeField(_("avattu"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("suljettu"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("työpaja")
+        verbose_name_plural = _("työpajat")
+
+    def __str__(self) -> str:
+        return f"{_('työpaja')}: {self.event}"
+
+
+class WorkshopNote(models.Model):
+    """One view written on a phone (or typed in by the organiser on behalf of the room).
+    Anonymous: only a hash of the device's random id is kept, to count its voice."""
+
+    question = models.ForeignKey(WorkshopQuestion, on_delete=models.CASCADE, related_name="notes")
+    text = models.CharField(_("näkemys"), max_length=500)
+    text_hash = models.CharField(max_length=64, editable=False)
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kirjaaja"),
+    )
+    is_hidden = models.BooleanField(_("piilotettu"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("työpajan näkemys")
+        verbose_name_plural = _("työpajan näkemykset")
+        constraints = [
+            # A double click sends the same text twice: the second is the same note.
+            models.UniqueConstraint(
+                fields=["question", "device_hash", "text_hash"],
+                condition=~Q(device_hash=""),
+                name="workshop_note_once_per_device",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class NoteSupport(models.Model):
+    """A "+1 / samaa mieltä" of one device for one note."""
+
+    note = models.ForeignKey(WorkshopNote, on_delete=models.CASCADE, related_name="supports")
+    device_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("samaa mieltä")
+        verbose_name_plural = _("samaa mieltä")
+        constraints = [
+            models.UniqueConstraint(fields=["note", "device_hash"], name="note_support_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"+1 {self.note_id}"
+
+
+class Summary(models.Model):
+    """What the liaison compiles from the workshop and sends to the associations, with what
+    happens next (kooste). `sections` is a list of {"question": ..., "text": ...}. No
+    personal data of registrations: the notes are anonymous."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("luonnos")
+        SENT = "sent", _("lähetetty")
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="summary")
+    sections = models.JSONField(_("työpajan anti"), default=list, blank=True)
+    decisions = models.TextField(_("päätökset ja sovitut asiat"), max_length=5000, blank=True)
+    next_steps = models.TextField(_("miten asia etenee"), max_length=5000, blank=True)
+    next_evening_on = models.DateField(_("seuraava yhdistysilta"), null=True, blank=True)
+    commenting = models.TextField(_("miten teemaa voi kommentoida"), max_length=2000, blank=True)
+    contact = models.TextField(_("yhteystiedot"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("tila"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    sent_at = models.DateTimeField(_("lähetetty"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        verbose_name = _("kooste")
+        verbose_name_plural = _("koosteet")
+
+    def __str__(self) -> str:
+        return f"{_('kooste')}: {self.event}"
+
+
+class SummaryRecipient(models.Model):
+    """One address the summary was sent to, once; delivery follows the queued message."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="recipients")
+    email = models.EmailField(_("sähköposti"))
+    language = models.CharField(_("kieli"), max_length=5, default="fi")
+    message = models.ForeignKey(
+        "core.OutgoingEmail", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("koosteen vastaanottaja")
+        verbose_name_plural = _("koosteen vastaanottajat")
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "email"], name="summary_recipient_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -17,6 +17,7 @@ from silta.core import audit
 from silta.core.mail import send_mail
 from silta.core.models import AuditLogEntry
 
+from . import ical
 from .models import (
     Event,
     Invitation,
@@ -386,6 +387,10 @@ def register(
                 _mail_context(registration, token),
                 language=registration.language,
                 sensitive=True,
+                # Into the calendar only with a place; the waiting list gets it when promoted.
+                attachments=[ical.attachment(event)]
+                if registration.status == Registration.Status.CONFIRMED
+                else [],
             )
     except IntegrityError as exc:
         # The partial unique index catches what the check above could not see.
@@ -497,6 +502,7 @@ def _promote(event: Event) -> list[Registration]:
             _mail_context(registration, token),
             language=registration.language,
             sensitive=True,
+            attachments=[ical.attachment(event)],
         )
     return promoted
 
@@ -559,12 +565,16 @@ def invitation_path(event: Event, token: str) -> str:
     return reverse("events:register", args=[event.pk]) + f"?kutsu={token}"
 
 
-def _render_invitation(event: Event, email: str, name: str, language: str, token: str):
+def _render_invitation(
+    event: Event, email: str, name: str, language: str, token: str, *, staff=False
+):
     return send_mail(
         INVITATION_TEMPLATE,
         email,
         {
             "event": event,
+            "staff": staff,
+            "organiser": event.organiser,
             "name": name,
             "register_path": invitation_path(event, token),
             "event_path": reverse("events:detail", args=[event.pk]),
@@ -575,10 +585,18 @@ def _render_invitation(event: Event, email: str, name: str, language: str, token
     )
 
 
-def _check_can_invite(event: Event) -> None:
-    if not event.municipality_id:
+def _check_can_invite(event: Event, *, staff=False) -> None:
+    if staff and not (event.municipality_id or event.organisation_id):
         raise InvitationError(
-            "organiser", _("Kutsuja voi lähettää vain kunnan järjestämiin tapahtumiin.")
+            "organiser",
+            _(
+                "Yhdyshenkilöitä ja agentteja voi kutsua vain kunnan tai koordinoivan "
+                "organisaation tapahtumaan."
+            ),
+        )
+    if not staff and not event.municipality_id:
+        raise InvitationError(
+            "organiser", _("Yhdistyksiä voi kutsua sähköpostilla vain kunnan tapahtumaan.")
         )
     state = event.registration_state()
     if state in ("unavailable", "closed"):
@@ -646,15 +664,24 @@ def send_invitations(actor, event: Event, recipient_list=None) -> dict:
             "already": len(resolution.recipients) - len(created),
             "retried": retried,
         }
-        _log(
+        log_invitations(
             actor,
-            A.UPDATE,
             event,
-            event,
-            after={"invitations_sent": counts["new"], "invitations_retried": retried},
+            counts,
             note=f"kutsut: {recipient_list.name or 'kaikki toiminnassa olevat yhdistykset'}",
         )
     return counts
+
+
+def log_invitations(actor, event: Event, counts: dict, *, note: str) -> None:
+    _log(
+        actor,
+        A.UPDATE,
+        event,
+        event,
+        after={"invitations_sent": counts["new"], "invitations_retried": counts["retried"]},
+        note=note,
+    )
 
 
 def _resend_failed(event: Event) -> int:
@@ -673,7 +700,12 @@ def _resend_failed(event: Event) -> int:
             token = new_token()
             name = invitation.association.name_fi if invitation.association else ""
             invitation.message = _render_invitation(
-                event, invitation.email, name, invitation.language, token
+                event,
+                invitation.email,
+                name,
+                invitation.language,
+                token,
+                staff=invitation.association_id is None,
             )
             invitation.token_hash = hash_token(token)
         else:
@@ -688,7 +720,7 @@ def _resend_failed(event: Event) -> int:
 
 @transaction.atomic
 def resend_failed_invitations(actor, event: Event) -> int:
-    _check_can_invite(event)
+    _check_can_invite(event, staff=True)
     event = Event.objects.select_for_update().get(pk=event.pk)
     retried = _resend_failed(event)
     if retried:
@@ -741,3 +773,9 @@ def invitation_registered(invitation: Invitation, registration: Registration) ->
         invitation.event,
         after={"registration": registration.pk},
     )
+
+
+# Used by silta.events.staff (invitations to liaisons, agents and coordinators).
+render_invitation = _render_invitation
+check_can_invite = _check_can_invite
+resend_failed = _resend_failed

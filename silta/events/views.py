@@ -22,7 +22,7 @@ from silta.core.params import text_param
 from silta.core.views import _page, forbidden
 from silta.places.views import _municipality
 
-from . import ical, services
+from . import ical, services, views_feed
 from .forms import (
     EventForm,
     InvitationForm,
@@ -34,8 +34,17 @@ from .forms import (
     ThemesForm,
     validation_to_form,
 )
-from .models import Event, Invitation, ProgrammeItem, Registration, Task, WorkshopQuestion
+from .models import (
+    Event,
+    Invitation,
+    ProgrammeItem,
+    Registration,
+    Task,
+    WorkshopQuestion,
+    hash_token,
+)
 from .permissions import can_create_events, can_manage_event, organiser_choices
+from .staff import send_staff_invitations
 
 NOT_ORGANISER = gettext_lazy("Vain tapahtuman järjestäjät voivat tehdä tämän.")
 
@@ -101,7 +110,7 @@ def _places_left(event):
 
 @require_http_methods(["GET", "POST"])
 def register(request, pk):
-    event = _visible_event(request, pk)
+    event = _invited_event(request, pk) or _visible_event(request, pk)
     state = event.registration_state()
     initial = {}
     if request.user.is_authenticated:
@@ -155,6 +164,23 @@ def register(request, pk):
             return redirect("events:registration", token=token)
         return render(request, "events/register.html", context, status=400)
     return render(request, "events/register.html", context)
+
+
+def _invited_event(request, pk):
+    """A personal invitation link opens the registration of an invitation-only meeting
+    (a regional meeting, say) without signing in; a planned or cancelled one stays hidden."""
+    token = text_param(request, "kutsu", 100)
+    if not token:
+        return None
+    invitation = (
+        Invitation.objects.select_related(
+            "event__municipality", "event__organisation", "event__venue_municipality"
+        )
+        .filter(event_id=_event_id(pk), token_hash=hash_token(token))
+        .exclude(event__status__in=[Event.Status.PLANNED, Event.Status.CANCELLED])
+        .first()
+    )
+    return invitation.event if invitation else None
 
 
 def _invitation(request, event):
@@ -239,10 +265,16 @@ def _public_in(municipality):
 def municipality_events(request, code):
     m = _municipality(code)
     events = _public_in(m).upcoming().order_by("starts_at", "pk")
+    from .summary import archive
+
     return render(
         request,
         "events/municipality.html",
-        {"municipality": m, "page": _page(request, events, size=25)},
+        {
+            "municipality": m,
+            "page": _page(request, events, size=25),
+            "summaries": archive(m)[:50],
+        },
     )
 
 
@@ -274,7 +306,11 @@ def mine(request):
     return render(
         request,
         "events/mine.html",
-        {"page": _page(request, events, size=25), "can_create": can_create_events(request.user)},
+        {
+            "page": _page(request, events, size=25),
+            "can_create": can_create_events(request.user),
+            **views_feed.feed_context(request.user),
+        },
     )
 
 
@@ -306,8 +342,13 @@ def create(request):
             else:
                 messages.success(request, _("Tapahtuma luotu. Jatka suunnittelua."))
                 return redirect("events:plan", pk=event.pk)
-        return render(request, "events/form.html", {"form": form}, status=400)
-    return render(request, "events/form.html", {"form": form})
+        return render(
+            request,
+            "events/form.html",
+            {"form": form, **views_feed.same_day_context(form)},
+            status=400,
+        )
+    return render(request, "events/form.html", {"form": form, **views_feed.same_day_context(form)})
 
 
 @login_required
@@ -331,8 +372,17 @@ def edit(request, pk):
                 messages.success(request, _("Tapahtuman tiedot tallennettu."))
                 return redirect("events:plan", pk=event.pk)
         event.refresh_from_db()
-        return render(request, "events/form.html", {"form": form, "event": event}, status=400)
-    return render(request, "events/form.html", {"form": form, "event": event})
+        return render(
+            request,
+            "events/form.html",
+            {"form": form, "event": event, **views_feed.same_day_context(form, event)},
+            status=400,
+        )
+    return render(
+        request,
+        "events/form.html",
+        {"form": form, "event": event, **views_feed.same_day_context(form, event)},
+    )
 
 
 PLAN_ACTIONS = {
@@ -360,7 +410,7 @@ def plan(request, pk):
         "item": ProgrammeItemForm(event=event),
         "task": TaskForm(event=event),
         "question": QuestionForm(),
-        "invite": InvitationForm(municipality=event.municipality),
+        "invite": InvitationForm(municipality=event.municipality, organisation=event.organisation),
     }
     status = 200
     if request.method == "POST":
@@ -405,9 +455,11 @@ def plan(request, pk):
 
 
 def _can_invite(user, event) -> bool:
-    return event.municipality_id is not None and can_manage_recipient_lists(
-        user, event.municipality
-    )
+    """The municipality's liaison and agents invite to its events; the coordinator (who
+    manages the organisation's events) invites to regional meetings."""
+    if event.municipality_id is not None:
+        return can_manage_recipient_lists(user, event.municipality)
+    return event.organisation_id is not None and can_manage_event(user, event)
 
 
 def _invitation_context(user, event) -> dict:
@@ -507,7 +559,10 @@ def _plan_action(request, event, action, forms):
 
 def _invite(request, event, action, forms):
     if not _can_invite(request.user, event):
-        return _("Kutsuja voivat lähettää kunnan yhdistysyhdyshenkilö ja yhdistysagentit.")
+        return _(
+            "Kutsuja voivat lähettää kunnan järjestöyhdyshenkilö ja yhdistysagentit sekä "
+            "alueellisiin tapaamisiin koordinaattori."
+        )
     try:
         if action == "invite_retry":
             n = services.resend_failed_invitations(request.user, event)
@@ -523,10 +578,15 @@ def _invite(request, event, action, forms):
                 % {"n": n},
             )
             return None
-        form = forms["invite"] = InvitationForm(request.POST, municipality=event.municipality)
+        form = forms["invite"] = InvitationForm(
+            request.POST, municipality=event.municipality, organisation=event.organisation
+        )
         if not form.is_valid():
             return True
-        counts = services.send_invitations(request.user, event, form.recipient_list())
+        if form.invites_staff():
+            counts = send_staff_invitations(request.user, event)
+        else:
+            counts = services.send_invitations(request.user, event, form.recipient_list())
     except services.InvitationError as exc:
         return exc.message
     if not counts["new"] and not counts["retried"]:
