@@ -4,9 +4,6 @@ tasks, workshop questions and registrations.
 
 Times are stored in UTC and entered and shown in Europe/Helsinki (settings.TIME_ZONE)."""
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silta.accounts.permissions import scope_of
+from silta.core.tokens import hash_token, new_token  # noqa: F401 (used by events code and tests)
 
 
 def _localised(obj, base: str) -> str:
@@ -341,14 +339,6 @@ class WorkshopQuestion(models.Model):
 
     def __str__(self) -> str:
         return self.text
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class RegistrationQuerySet(models.QuerySet):
