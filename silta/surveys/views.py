@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from silta.accounts.permissions import scope_of
 from silta.core.params import text_param
@@ -413,7 +414,15 @@ def round_send(request, pk):
         messages.error(request, str(exc))
         return redirect("surveys:round", round_.pk)
     if n:
-        messages.success(request, _("Kutsut lähetetään taustalla %(n)s vastaajalle.") % {"n": n})
+        messages.success(
+            request,
+            ngettext(
+                "Kutsu lähetetään taustalla %(n)s vastaajalle.",
+                "Kutsut lähetetään taustalla %(n)s vastaajalle.",
+                n,
+            )
+            % {"n": n},
+        )
     else:
         messages.info(request, _("Kaikki kutsut on jo lähetetty."))
     return redirect("surveys:round", round_.pk)
