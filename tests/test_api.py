@@ -6,6 +6,7 @@ import re
 from datetime import time, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from silta.associations import search
@@ -230,7 +231,7 @@ def test_association_list_shape_and_dissolved_hidden(client, directory):
     response = get(client, "/associations")
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"count", "next", "previous", "results"}
+    assert set(data) == {"count", "count_exact", "next", "previous", "results"}
     assert data["count"] == 5
     assert "Lakannut Yhdistys ry" not in names(response)
     kempele = next(a for a in data["results"] if a["id"] == directory["kempele"].pk)
@@ -434,7 +435,13 @@ def test_default_and_maximum_page_size(client, many):
 
 def test_empty_result_is_an_empty_first_page(client, places):
     data = get(client, "/associations?municipality=091").json()
-    assert data == {"count": 0, "next": None, "previous": None, "results": []}
+    assert data == {
+        "count": 0,
+        "count_exact": True,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 # ------------------------------------------------------------------ errors
@@ -691,3 +698,44 @@ def test_query_count_stays_bounded_as_data_grows(
     response = run()
     if "results" in response.json() and "page=2" not in path and "association=" not in path:
         assert response.json()["results"], path
+
+
+# ------------------------------------------------------------------ capped counts
+
+
+def test_activities_are_counted_up_to_the_cap_and_say_so(client, places, monkeypatch):
+    from silta.api import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 3)
+    oulu = municipality("564")
+    club = indexed(AssociationFactory(name_fi="Oulun Kerho ry", municipality=oulu))
+    for day in range(5):
+        activity(club, name_fi=f"Kerhoilta {day}", kind=Activity.Kind.RECURRING, weekday=day)
+    first = get(client, "/activities?municipality=564&page_size=2").json()
+    assert (first["count"], first["count_exact"]) == (3, False)  # "more than 3"
+    assert [a["name"]["fi"] for a in first["results"]] == ["Kerhoilta 0", "Kerhoilta 1"]
+    last = get(client, "/activities?municipality=564&page_size=2&page=3").json()
+    assert [a["name"]["fi"] for a in last["results"]] == ["Kerhoilta 4"]
+    assert (last["count"], last["count_exact"], last["next"]) == (5, True, None)
+    beyond = get(client, "/activities?municipality=564&page_size=2&page=4")
+    assert beyond.status_code == 404
+    assert beyond.json()["errors"][0]["code"] == "beyond_last_page"
+
+
+def test_search_counts_are_exact_or_say_they_are_not(client, places, monkeypatch):
+    from silta.api import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 2)
+    oulu = municipality("564")
+    for i in range(4):
+        indexed(AssociationFactory(name_fi=f"Oulun Laulukuoro {i} ry", municipality=oulu))
+    data = get(client, "/associations?municipality=564&q=laulukuoro&page_size=1").json()
+    if connection.vendor == "sqlite":  # counted by the full-text index itself
+        assert (data["count"], data["count_exact"]) == (4, True)
+    else:
+        assert (data["count"], data["count_exact"]) == (2, False)
+    assert data["next"] is not None
+    with_theme = get(
+        client, "/associations?municipality=564&q=laulukuoro&page_size=1&theme=culture"
+    ).json()
+    assert (with_theme["count"], with_theme["count_exact"]) == (0, True)

@@ -5,11 +5,12 @@ import json
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
 from silta.associations import demo as directory_demo
-from silta.associations.models import Activity, Association
+from silta.associations.models import Activity, Association, Theme
 from silta.core import demo as core_demo
 
 from . import directory_fixtures as fx
@@ -488,29 +489,58 @@ def test_search_with_more_matches_than_the_cap_says_more_than(client, d, monkeyp
 
     monkeypatch.setattr(views_public, "COUNT_CAP", 2)
     monkeypatch.setattr(views_public, "PAGE_SIZE", 2)
+    theme = Theme.objects.order_by("pk").first()
     for i in range(4):
         a = AssociationFactory(
             name_fi=f"Kempeleen Laulukuoro {i} ry", municipality=municipality_of_kempele()
         )
         a.search_name = search.document(a.name_fi)
         a.save()
-    response = client.get(KEMPELE, {"q": "laulukuoro"})
+        a.themes.add(theme)
+    # With a theme the matches are counted in SQL, at most up to the cap, on both databases.
+    asked = {"q": "laulukuoro", "teema": theme.slug}
+    response = client.get(KEMPELE, asked)
     html = response.content.decode()
     assert response.status_code == 200
     assert "yli 2 yhdistystä" in html  # not "4 yhdistystä": the count stopped at the cap
     assert len(names(response)) == 2
     assert 'rel="next"' in html  # and there is a next page
-    second = client.get(KEMPELE, {"q": "laulukuoro", "sivu": 2})
+    second = client.get(KEMPELE, {**asked, "sivu": 2})
     assert len(names(second)) == 2
+    assert names(second) != names(response)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite index counts")
+def test_plain_search_on_sqlite_counts_every_match_from_the_index(client, d, monkeypatch):
+    """Without other filters the SQLite full-text index counts the matches in the
+    municipality itself (decision 0011): exact however many there are."""
+    from silta.associations import search, views_public
+
+    monkeypatch.setattr(views_public, "COUNT_CAP", 2)
+    monkeypatch.setattr(views_public, "PAGE_SIZE", 2)
+    for i in range(5):
+        a = AssociationFactory(
+            name_fi=f"Kempeleen Laulukuoro {i} ry", municipality=municipality_of_kempele()
+        )
+        a.search_name = search.document(a.name_fi)
+        a.save()
+    html = client.get(KEMPELE, {"q": "laulukuoro"}).content.decode()
+    assert "5 yhdistystä" in html
+    assert "yli" not in html.split("results-heading", 1)[1][:200]
+    last = client.get(KEMPELE, {"q": "laulukuoro", "sivu": 3})
+    assert names(last) == ["Kempeleen Laulukuoro 4 ry"]
 
 
 def test_capped_count_is_thousands_in_finnish(client, d, monkeypatch):
     from silta.associations import search, views_public
-    from silta.core import paging
 
     monkeypatch.setattr(views_public, "PAGE_SIZE", 1)
     monkeypatch.setattr(views_public, "COUNT_CAP", 1000)
-    monkeypatch.setattr(paging, "capped_count", lambda qs, cap: (cap, True))
+    read = search.Ranked.read
+    # As if there were more than 1 000 matches: the count stops at the cap.
+    monkeypatch.setattr(
+        search.Ranked, "read", lambda self, b, t, cap=None: (read(self, b, t, cap)[0], cap, True)
+    )
     a = AssociationFactory(
         name_fi="Kempeleen Laulukuoro ry", municipality=municipality_of_kempele()
     )
@@ -519,3 +549,15 @@ def test_capped_count_is_thousands_in_finnish(client, d, monkeypatch):
     html = client.get(KEMPELE, {"q": "laulukuoro"}).content.decode()
     assert "yli 1\xa0000 yhdistystä" in html
     assert "Sivu 1 /" not in html  # no last page is claimed when the count is capped
+
+
+def test_a_new_theme_shows_in_the_filter_at_once(client, d):
+    """The vocabularies are cached (silta.associations.vocabulary); saving one forgets it."""
+    assert "Lautapelit" not in client.get(OULU).content.decode()
+    theme = Theme.objects.create(slug="board-games", name_fi="Lautapelit", order=99)
+    assert "Lautapelit" in client.get(OULU).content.decode()
+    theme.name_fi = "Lauta- ja korttipelit"
+    theme.save()
+    assert "Lauta- ja korttipelit" in client.get(OULU).content.decode()
+    theme.delete()
+    assert "korttipelit" not in client.get(OULU).content.decode()

@@ -81,7 +81,7 @@ def test_generated_found_by_finnish_search_like_service_made(national, query, wo
     by_service = services.create_association(
         None, municipality=oulu, name_fi=f"Palvelun {word_in_name} ry"
     )
-    found = set(queries.associations(q=query).values_list("pk", flat=True))
+    found = set(queries.associations(q=query).queryset().values_list("pk", flat=True))
     assert by_service.pk in found
     expected = set(
         generated()
@@ -94,7 +94,7 @@ def test_generated_found_by_finnish_search_like_service_made(national, query, wo
 
 
 def test_activities_found_in_inflected_finnish(national):
-    found = queries.activities(q="kylätalolla")
+    found = queries.activities(q="kylätalolla").queryset()
     names = set(found.values_list("name_fi", flat=True))
     assert "Kuoro kylätalolla" in names
 

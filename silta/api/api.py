@@ -162,6 +162,7 @@ def associations(
     next_url, previous_url = _page_links(request, found)
     return {
         "count": found.count,
+        "count_exact": found.exact,
         "next": next_url,
         "previous": previous_url,
         "results": [s.association_summary(a, links) for a in found.rows],
@@ -212,11 +213,20 @@ def activities(
         if target_group is not None
         else None,
     )
-    found = queries.paginate(qs, page, page_size, display=queries.activities_for_listing)
+    # Activities are counted up to a cap: an exact count would read every activity of a
+    # city with its association (decision 0011).
+    found = queries.paginate(
+        qs,
+        page,
+        page_size,
+        display=queries.activities_for_listing,
+        cap=queries.SEARCH_COUNT_CAP,
+    )
     links = s.Links(request)
     next_url, previous_url = _page_links(request, found)
     return {
         "count": found.count,
+        "count_exact": found.exact,
         "next": next_url,
         "previous": previous_url,
         "results": [s.activity(act, links) for act in found.rows],

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from silta.associations import search
@@ -20,13 +20,18 @@ from silta.associations.models import (
     ContactPerson,
     TargetGroup,
     Theme,
+    activity_public_order,
+    present_in,
 )
-from silta.core.paging import narrow_rows
+from silta.core.paging import COUNT_CAP, capped_count, narrow_rows, rows_by_ids
 from silta.places.models import Municipality
 
 from .errors import ApiError, bad_parameter
 
 DEFAULT_PAGE_SIZE = 20
+# A search counts at most this many matches (or up to the end of the page asked for); the
+# page then says count_exact: false (decision 0011).
+SEARCH_COUNT_CAP = COUNT_CAP
 MAX_PAGE_SIZE = 100
 LANGUAGE_CODES = [code for code, _label in LANGUAGE_CHOICES]
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
@@ -124,10 +129,9 @@ def associations(
     target_group: TargetGroup | None = None,
     language: str | None = None,
 ) -> QuerySet:
-    """Public (not dissolved) associations, filtered; name matches first when searching."""
+    """Public (not dissolved) associations, filtered; name matches first when searching
+    (then a search.Ranked, read a page at a time)."""
     qs = Association.objects.public().order_by("name_fi", "pk")
-    if municipality is not None:
-        qs = qs.in_municipality(municipality)
     if theme is not None:
         qs = qs.filter(
             pk__in=Association.themes.through.objects.filter(theme=theme).values("association_id")
@@ -140,8 +144,11 @@ def associations(
         )
     if language:
         qs = _with_language(qs, language)
-    qs, _searched = search.apply(qs, q)
-    return qs
+    ids = None if municipality is None else [municipality.pk]
+    if search.parse_query(q):
+        plain = theme is None and target_group is None and not language
+        return search.Ranked(qs, q, municipalities=ids, plain=plain)
+    return qs if ids is None else qs.filter(present_in(ids))
 
 
 def for_listing(queryset: QuerySet) -> QuerySet:
@@ -149,17 +156,6 @@ def for_listing(queryset: QuerySet) -> QuerySet:
         Prefetch("themes", queryset=Theme.objects.all()),
         Prefetch("target_groups", queryset=TargetGroup.objects.all()),
     )
-
-
-# Recurring activities by weekday and time, then one-off ones by start; NULLs last on every
-# database (SQLite would put them first).
-ACTIVITY_ORDER = (
-    F("weekday").asc(nulls_last=True),
-    F("start_time").asc(nulls_last=True),
-    F("starts_at").asc(nulls_last=True),
-    "name_fi",
-    "pk",
-)
 
 
 def public_activities() -> QuerySet:
@@ -177,7 +173,7 @@ def for_profile(queryset: QuerySet) -> QuerySet:
             queryset=public_activities()
             .select_related("municipality")
             .prefetch_related(Prefetch("target_groups", queryset=TargetGroup.objects.all()))
-            .order_by(*ACTIVITY_ORDER),
+            .order_by(*activity_public_order()),
         ),
     )
 
@@ -189,9 +185,7 @@ def activities(
     q: str = "",
     target_group: TargetGroup | None = None,
 ) -> QuerySet:
-    qs = public_activities().order_by(*ACTIVITY_ORDER)
-    if municipality is not None:
-        qs = qs.filter(municipality=municipality)
+    qs = public_activities().order_by(*activity_public_order())
     if association is not None:
         qs = qs.filter(association=association)
     if target_group is not None:
@@ -200,8 +194,12 @@ def activities(
                 "activity_id"
             )
         )
-    qs, _searched = search.apply(qs, q)
-    return qs
+    ids = None if municipality is None else [municipality.pk]
+    if search.parse_query(q):
+        return search.Ranked(qs, q, municipalities=ids, narrow=association is not None)
+    # An equality, not IN: SQLite then reads the municipality's activities in order from
+    # the (municipality, weekday, start_time, starts_at, name_fi) index, without a sort.
+    return qs if municipality is None else qs.filter(municipality_id=municipality.pk)
 
 
 def activities_for_listing(queryset: QuerySet) -> QuerySet:
@@ -228,10 +226,12 @@ class Page:
     count: int
     number: int
     size: int
+    exact: bool = True  # False: a search with more than `count` matches (SEARCH_COUNT_CAP)
 
     @property
     def last(self) -> int:
-        return max(1, -(-self.count // self.size))
+        """The last page; for a capped count, the page after the last one counted."""
+        return max(1, -(-self.count // self.size) + (0 if self.exact else 1))
 
     @property
     def has_next(self) -> bool:
@@ -242,43 +242,68 @@ class Page:
         return self.number > 1
 
 
+def _beyond_last(number: int, last: int) -> ApiError:
+    return ApiError(
+        404,
+        _("Sivua %(page)s ei ole. Viimeinen sivu on %(last)s.") % {"page": number, "last": last},
+        [
+            {
+                "parameter": "page",
+                "code": "beyond_last_page",
+                "message": _("Viimeinen sivu on %(last)s.") % {"last": last},
+            }
+        ],
+    )
+
+
+def _paginate_search(ranked, number: int, size: int, display, strict: bool) -> Page:
+    """A search page by tiers (search.Ranked): ids and a count of at most SEARCH_COUNT_CAP
+    matches (or up to the end of the page asked for) in one query, then the rows."""
+    model = ranked.unscoped.model
+    bottom = (number - 1) * size
+    ids, count, capped = ranked.read(bottom, bottom + size, SEARCH_COUNT_CAP)
+    page = Page([], count, number, size, exact=not capped)
+    if number > page.last:
+        if strict:
+            raise _beyond_last(number, page.last)
+        number = page.last
+        bottom = (number - 1) * size
+        ids, count, capped = ranked.read(bottom, bottom + size, SEARCH_COUNT_CAP)
+    return Page(rows_by_ids(model, ids, display), count, number, size, exact=not capped)
+
+
 def paginate(
-    queryset: QuerySet, number: int, size: int, *, display=None, strict: bool = True
+    queryset, number: int, size: int, *, display=None, strict: bool = True, cap=None
 ) -> Page:
-    """LIMIT/OFFSET over an ordered queryset. `display` adds joins and prefetches to the page
-    query only, so the count stays a plain count of the filtered rows.
+    """LIMIT/OFFSET over an ordered queryset, or a search.Ranked. `display` adds joins and
+    prefetches to the page query only, so the count stays a plain count of the filtered rows.
 
     Strict (the API): a page past the last one is a 404. Not strict (the widget): the last
-    page is shown instead."""
+    page is shown instead. `cap`: count at most this many rows (or up to the end of the
+    page asked for); the page then says it is not exact (count_exact: false)."""
     display = display or (lambda qs: qs)
-    searching = "search_rank" in queryset.query.annotations
+    if isinstance(queryset, search.Ranked):
+        return _paginate_search(queryset, number, size, display, strict)
 
     def read(bottom, top):
-        if searching:  # ordered by the rank: read directly
-            return list(display(queryset)[bottom:top])
         return list(narrow_rows(queryset, bottom, top, display))
+
+    def count_rows() -> tuple[int, bool]:
+        if cap is None:
+            return queryset.count(), False
+        return capped_count(queryset, max(cap, number * size))
 
     if number == 1:
         rows = read(0, size)
         if len(rows) < size:
             return Page(rows, len(rows), 1, size)
-        return Page(rows, queryset.count(), 1, size)
-    count = queryset.count()
-    last = max(1, -(-count // size))
+        count, capped = count_rows()
+        return Page(rows, count, 1, size, exact=not capped)
+    count, capped = count_rows()
+    last = max(1, -(-count // size) + (1 if capped else 0))
     if number > last:
         if strict:
-            raise ApiError(
-                404,
-                _("Sivua %(page)s ei ole. Viimeinen sivu on %(last)s.")
-                % {"page": number, "last": last},
-                [
-                    {
-                        "parameter": "page",
-                        "code": "beyond_last_page",
-                        "message": _("Viimeinen sivu on %(last)s.") % {"last": last},
-                    }
-                ],
-            )
+            raise _beyond_last(number, last)
         number = last
     offset = (number - 1) * size
-    return Page(read(offset, offset + size), count, number, size)
+    return Page(read(offset, offset + size), count, number, size, exact=not capped)

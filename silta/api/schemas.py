@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
 
 LANGS = ("fi", "sv", "en")
@@ -239,10 +239,18 @@ class AssociationDetail(AssociationSummary):
     )
 
 
+COUNT_EXACT = (
+    "true, kun count on tarkka. false, kun rivejä on enemmän: haku ja toimintaluettelo "
+    "laskevat enintään 1 000 riviä (tai pyydetyn sivun loppuun asti), ja next-linkki vie "
+    "silloin aina seuraavalle sivulle."
+)
+
+
 def _page_example(item_schema, path: str) -> ConfigDict:
     return _examples(
         {
             "count": 41,
+            "count_exact": True,
             "next": f"https://silta.example.fi/api/v1/{path}?municipality=564&page=3",
             "previous": f"https://silta.example.fi/api/v1/{path}?municipality=564&page=1",
             "results": [item_schema.model_config["json_schema_extra"]["examples"][0]],
@@ -252,6 +260,7 @@ def _page_example(item_schema, path: str) -> ConfigDict:
 
 class AssociationPage(Schema):
     count: int
+    count_exact: bool = Field(True, description=COUNT_EXACT)
     next: str | None
     previous: str | None
     results: list[AssociationSummary]
@@ -261,6 +270,7 @@ class AssociationPage(Schema):
 
 class ActivityPage(Schema):
     count: int
+    count_exact: bool = Field(True, description=COUNT_EXACT)
     next: str | None
     previous: str | None
     results: list[ActivityOut]

@@ -26,8 +26,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from silta.associations import search
-from silta.associations.models import Theme
+from silta.associations import search, vocabulary
 from silta.core.params import page_number, text_param
 
 from . import queries
@@ -284,7 +283,7 @@ def _render_widget(request, code: str, lang: str):
         )
     q = text_param(request, "q", search.MAX_QUERY_LENGTH)
     theme_slug = text_param(request, "theme", 40)
-    themes = list(Theme.objects.all())
+    themes = vocabulary.themes()
     theme = next((t for t in themes if t.slug == theme_slug), None)
     number = page_number(request, "page") or 1
     qs = queries.associations(municipality=municipality, q=q, theme=theme)

@@ -176,13 +176,34 @@ class DirectoryFilter(forms.Form):
     def queryset(self, municipalities) -> QuerySet:
         """Associations at home in or acting in any of `municipalities` (a municipality or a
         list), filtered and searched; name matches first when searching."""
+        ids = self._municipality_ids(municipalities)
+        qs, _searched = search.apply(self._filtered().filter(present_in(ids)), self.value("q"))
+        return qs
+
+    def ranked(self, municipalities) -> search.Ranked:
+        """The same search, to be read a page at a time (search.Ranked)."""
+        status = self.value("tila") if self.staff else ""
+        plain = not status and not any(
+            self.value(name) for name in ("teema", "kohderyhma", "kieli", "yhteystiedot")
+        )
+        return search.Ranked(
+            self._filtered(),
+            self.value("q"),
+            municipalities=self._municipality_ids(municipalities),
+            plain=plain,
+        )
+
+    def _municipality_ids(self, municipalities) -> list:
         if not isinstance(municipalities, (list, tuple)):
             municipalities = [municipalities]
         chosen = self.municipality
         if chosen is not None:
             municipalities = [chosen]
-        ids = [m.pk for m in municipalities]
-        qs = Association.objects.filter(present_in(ids))
+        return [m.pk for m in municipalities]
+
+    def _filtered(self) -> QuerySet:
+        """The filters other than the municipalities and the search, in name order."""
+        qs = Association.objects.all()
         status = self.value("tila") if self.staff else ""
         qs = qs.filter(status=status) if status else qs.public()
         if (theme := self.theme) is not None:
@@ -201,5 +222,4 @@ class DirectoryFilter(forms.Form):
             qs = _with_language(qs, language)
         if self.value("yhteystiedot"):
             qs = qs.filter(public_contact_q())
-        qs, _searched = search.apply(qs.order_by("name_fi", "pk"), self.value("q"))
-        return qs
+        return qs.order_by("name_fi", "pk")

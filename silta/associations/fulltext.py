@@ -4,10 +4,10 @@ PostgreSQL: stored generated tsvector columns with GIN indexes, made once by mig
 PostgreSQL keeps them up to date itself.
 
 SQLite: an FTS5 table per searchable table (external content: it holds only the index and
-reads the documents from the table), kept by triggers. Django rebuilds a SQLite table to
-alter it (new table, copy, drop, rename), and dropping the old table drops its triggers;
-so `ensure_sqlite()` runs after every migrate (apps.py), recreates what is missing and then
-rebuilds that table's index from the documents.
+reads the documents from a view over the table), kept by triggers. Django rebuilds a SQLite
+table to alter it (new table, copy, drop, rename), and dropping the old table drops its
+triggers; so `ensure_sqlite()` runs after every migrate (apps.py), recreates what is missing
+and then rebuilds that table's index from the documents.
 """
 
 # ruff: noqa: S608 - table names are our own constants (TABLES), never input
@@ -45,63 +45,217 @@ def drop_postgres(connection) -> None:
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_name_vector")
 
 
-def _sqlite_triggers(table: str) -> dict[str, str]:
-    fts = f"{table}_fts"
-    insert = (
-        f"INSERT INTO {fts}(rowid, search_name, search_text) "
-        f"VALUES (new.id, new.search_name, new.search_text);"
-    )
-    delete = (
-        f"INSERT INTO {fts}({fts}, rowid, search_name, search_text) "
-        f"VALUES ('delete', old.id, old.search_name, old.search_text);"
-    )
-    return {
-        f"{fts}_ai": f"AFTER INSERT ON {table} BEGIN {insert} END",
-        f"{fts}_ad": f"AFTER DELETE ON {table} BEGIN {delete} END",
-        f"{fts}_au": f"AFTER UPDATE OF search_name, search_text ON {table} "
-        f"BEGIN {delete} {insert} END",
+# --- SQLite -----------------------------------------------------------------------------
+#
+# Each FTS5 table indexes three columns of a view over its table: the two documents and
+# `search_scope`, the row's place as tokens: "m<id>" for the association's home municipality
+# and every municipality it acts in (an activity: its municipality), and "lakannut" for a
+# dissolved association. A search in a municipality is then one full-text expression
+# (`... AND search_scope : m33 NOT search_scope : lakannut`) that FTS5 answers from its own
+# postings, counts included, instead of listing the country's matches (decision 0011).
+#
+# The view computes the scope from the association's municipalities, so the triggers keep
+# the index in step with both tables: before a change they remove the row's entry as the
+# view shows it then, after the change they add it as the view shows it now. An FTS5
+# external-content index must be given exactly the values it indexed when an entry is
+# removed, and these are those values.
+
+OLD_SQLITE = {  # before 0010: FTS5 tables over the table itself, without the scope
+    "associations_association_fts": [
+        "associations_association_fts_ai",
+        "associations_association_fts_ad",
+        "associations_association_fts_au",
+    ],
+    "associations_activity_fts": [
+        "associations_activity_fts_ai",
+        "associations_activity_fts_ad",
+        "associations_activity_fts_au",
+    ],
+}
+M2M = "associations_association_municipalities"
+SCOPES = {
+    "associations_association": (
+        "' m' || t.municipality_id || COALESCE((SELECT group_concat(tok, '') FROM "
+        f"(SELECT ' m' || u.municipality_id AS tok FROM {M2M} u "
+        "WHERE u.association_id = t.id ORDER BY u.municipality_id)), '') || "
+        "CASE WHEN t.status = 'dissolved' THEN ' lakannut' ELSE '' END"
+    ),
+    "associations_activity": "' m' || t.municipality_id",
+}
+# Columns whose change changes the row's entry.
+WATCHED = {
+    "associations_association": "search_name, search_text, municipality_id, status",
+    "associations_activity": "search_name, search_text, municipality_id",
+}
+
+
+# Indexes Django cannot declare for SQLite alone: the public order of activities with its
+# NULLs last (models.activity_public_order()).
+SQLITE_INDEXES = {
+    "associations_activity_public_order": (
+        "CREATE INDEX associations_activity_public_order ON associations_activity "
+        "(municipality_id, is_published, weekday IS NULL, weekday, start_time IS NULL, "
+        "start_time, starts_at IS NULL, starts_at, name_fi)"
+    ),
+}
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_search"
+
+
+def _view(table: str) -> str:
+    return f"{table}_search_source"
+
+
+def _sqlite_objects(table: str) -> dict[str, tuple[str, str]]:
+    """name → (type, SQL) of the view, the FTS5 table and the triggers of `table`."""
+    fts, view = fts_table(table), _view(table)
+    columns = "search_name, search_text, search_scope"
+
+    def add(key):
+        return (
+            f"INSERT INTO {fts}(rowid, {columns}) "
+            f"SELECT id, {columns} FROM {view} WHERE id = {key};"
+        )
+
+    def remove(key):
+        return (
+            f"INSERT INTO {fts}({fts}, rowid, {columns}) "
+            f"SELECT 'delete', id, {columns} FROM {view} WHERE id = {key};"
+        )
+
+    objects = {
+        view: (
+            "view",
+            f"CREATE VIEW {view} AS SELECT t.id AS id, t.search_name AS search_name, "
+            f"t.search_text AS search_text, {SCOPES[table]} AS search_scope FROM {table} t",
+        ),
+        fts: (
+            "table",
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{view}', "
+            f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3 4 5 6 7')",
+        ),
+        f"{fts}_ai": (
+            "trigger",
+            f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {add('new.id')} END",
+        ),
+        f"{fts}_bu": (
+            "trigger",
+            f"CREATE TRIGGER {fts}_bu BEFORE UPDATE OF {WATCHED[table]} ON {table} "
+            f"BEGIN {remove('old.id')} END",
+        ),
+        f"{fts}_au": (
+            "trigger",
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {WATCHED[table]} ON {table} "
+            f"BEGIN {add('new.id')} END",
+        ),
+        f"{fts}_bd": (
+            "trigger",
+            f"CREATE TRIGGER {fts}_bd BEFORE DELETE ON {table} BEGIN {remove('old.id')} END",
+        ),
     }
+    if table == "associations_association":
+        objects.update(
+            {
+                f"{fts}_mbi": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_mbi BEFORE INSERT ON {M2M} BEGIN {remove('new.association_id')} END",
+                ),
+                f"{fts}_mai": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_mai AFTER INSERT ON {M2M} BEGIN {add('new.association_id')} END",
+                ),
+                f"{fts}_mbd": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_mbd BEFORE DELETE ON {M2M} BEGIN {remove('old.association_id')} END",
+                ),
+                f"{fts}_mad": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_mad AFTER DELETE ON {M2M} BEGIN {add('old.association_id')} END",
+                ),
+            }
+        )
+    return objects
 
 
 def ensure_sqlite(connection) -> list[str]:
-    """Creates the FTS5 tables and triggers that are missing; rebuilds the index of a table
-    whose table or triggers were missing. Returns the tables rebuilt."""
+    """Creates the views, FTS5 tables and triggers that are missing (and drops those of the
+    layout before 0010); rebuilds the index of a table whose objects were missing. Returns
+    the tables rebuilt."""
     rebuilt = []
     with connection.cursor() as cursor:
-        existing = {
-            name
-            for (name,) in cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+        schema = dict(
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger', 'view')"
             ).fetchall()
-        }
+        )
+        existing = set(schema)
+        # An object made by an earlier version (another prefix index, another view) is made
+        # anew, and its table's index rebuilt.
         for table in TABLES:
-            if table not in existing:
+            for name, (kind, sql) in _sqlite_objects(table).items():
+                if name in schema and schema[name] != sql:
+                    cursor.execute(f"DROP {kind.upper()} {name}")
+                    existing.discard(name)
+        for old, triggers in OLD_SQLITE.items():
+            for trigger in triggers:
+                if trigger in existing:
+                    cursor.execute(f"DROP TRIGGER {trigger}")
+            if old in existing:
+                cursor.execute(f"DROP TABLE {old}")
+        indexes = dict(
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+        )
+        if "associations_activity" in existing:
+            for name, sql in SQLITE_INDEXES.items():
+                if name in indexes and indexes[name] != sql:
+                    cursor.execute(f"DROP INDEX {name}")
+                    indexes.pop(name)
+                if name not in indexes:
+                    cursor.execute(sql)
+        for table in TABLES:
+            if table not in existing or (table == TABLES[0] and M2M not in existing):
                 continue
-            fts = f"{table}_fts"
-            missing = fts not in existing
-            if missing:
-                cursor.execute(
-                    f"CREATE VIRTUAL TABLE {fts} USING fts5(search_name, search_text, "
-                    f"content='{table}', content_rowid='id', "
-                    f"tokenize='unicode61 remove_diacritics 0')"
-                )
-            for name, body in _sqlite_triggers(table).items():
+            missing = False
+            for name, (_kind, sql) in _sqlite_objects(table).items():
                 if name not in existing:
                     missing = True
-                    cursor.execute(f"CREATE TRIGGER {name} {body}")
+                    cursor.execute(sql)
             if missing:
+                fts = fts_table(table)
                 cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
                 rebuilt.append(table)
     return rebuilt
 
 
+def check_sqlite(connection, table: str) -> None:
+    """FTS5's own check that the index holds exactly what the view shows (raises if not)."""
+    fts = fts_table(table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
+
+
+def drop_sqlite_views(connection) -> None:
+    """The views and triggers only; the FTS5 tables stay (and are rebuilt by ensure_sqlite
+    once the triggers are back)."""
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            for name, (kind, _sql) in _sqlite_objects(table).items():
+                if kind == "trigger":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP VIEW IF EXISTS {_view(table)}")
+
+
 def drop_sqlite(connection) -> None:
     with connection.cursor() as cursor:
         for table in TABLES:
-            fts = f"{table}_fts"
-            for name in _sqlite_triggers(table):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(f"DROP TABLE IF EXISTS {fts}")
+            objects = _sqlite_objects(table)
+            for name, (kind, _sql) in objects.items():
+                if kind == "trigger":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {fts_table(table)}")
+            cursor.execute(f"DROP VIEW IF EXISTS {_view(table)}")
 
 
 def ensure(connection) -> None:

@@ -116,8 +116,9 @@ def _fts5_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts5_query(parsed, column: str | None = None) -> str:
-    """An FTS5 MATCH expression: every word, any of its terms; the last one also as prefix."""
+def _fts5_query(parsed, column: str = "{search_name search_text}") -> str:
+    """An FTS5 MATCH expression: every word, any of its terms; the last one also as prefix.
+    Only the documents are searched, never the scope column (fulltext.py)."""
     groups = []
     for alternatives, prefix, raw in parsed:
         options = [_fts5_string(t) for t in sorted(alternatives)]
@@ -125,7 +126,7 @@ def _fts5_query(parsed, column: str | None = None) -> str:
             options.append(_fts5_string(raw) + "*")
         groups.append("(" + " OR ".join(options) + ")")
     expression = " AND ".join(groups)
-    return f"{column} : ({expression})" if column else expression
+    return f"{column} : ({expression})"
 
 
 class _Sibling(Func):
@@ -175,11 +176,17 @@ def _postgres_conditions(prefix: str, parsed) -> tuple[Q, Q]:
     )
 
 
-def _sqlite_conditions(queryset, prefix: str, parsed) -> tuple[Q, Q]:
+def _fts_table(queryset, prefix: str) -> str:
+    from .fulltext import fts_table
+
     model = queryset.model
     if prefix:
         model = model._meta.get_field(prefix.removesuffix("__")).related_model
-    table = f"{model._meta.db_table}_fts"
+    return fts_table(model._meta.db_table)
+
+
+def _sqlite_conditions(queryset, prefix: str, parsed) -> tuple[Q, Q]:
+    table = _fts_table(queryset, prefix)
     select = f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s'  # noqa: S608 - our name
 
     def ids(expression):
@@ -225,3 +232,207 @@ def similar_names(queryset, q: str, limit: int = 5):
         .filter(_similarity__gte=0.45)
         .order_by("-_similarity")[:limit]
     )
+
+
+# --- reading a search page (decision 0011) ---------------------------------------------
+
+# SQLite, a search without a municipality: a tier with more matches than this is read by
+# walking the table in its order (stopping when the page is full); with fewer, its matches
+# are sorted.
+WALK_ABOVE = 1500
+
+
+class Ranked:
+    """A search to be read a page at a time: rows whose name matches first, then the other
+    matching rows, each in the queryset's order (the same order as apply()).
+
+    `queryset`: filtered and ordered (by model fields or expressions over them), but neither
+    searched nor limited to municipalities; `municipalities` (ids) limits it. `plain`: the
+    queryset is the model's public rows and nothing more, so that on SQLite the counts can
+    come from the full-text index alone. `narrow`: the queryset holds few rows (one
+    association's activities), so its matches are sorted rather than walked.
+
+    SQLite: the full-text index holds each row's municipalities (fulltext.py), so the matches
+    of a search in a municipality are one FTS5 expression, counted by FTS5 itself; the page
+    sorts only those matches. Without municipalities a large tier is read by walking the
+    name index in order and stopping when the page is full. One query gives a page's ids
+    and the counts (two for a search without municipalities); the caller reads the rows.
+
+    PostgreSQL: one query ranks the matches (GIN indexes, see apply()) and returns the ids
+    of up to `cap` + 1 of them: the page and the capped count from one pass.
+    """
+
+    def __init__(
+        self, queryset, q: str, *, municipalities=None, plain: bool = False, narrow: bool = False
+    ):
+        self.q = q
+        self.order = queryset.query.order_by or ("pk",)
+        self.parsed = parse_query(q)
+        self.vendor = connection.vendor
+        self.municipalities = None if municipalities is None else list(municipalities)
+        self.plain = plain
+        self.narrow = narrow  # the queryset holds few rows (e.g. one association's)
+        self.unscoped = queryset
+        self.base = queryset
+        if self.municipalities is not None:
+            self.base = queryset.filter(_in_municipalities(queryset.model, self.municipalities))
+        if not self.parsed or self.vendor == "postgresql":
+            return
+        self.table = _fts_table(queryset, "")
+        scope = ""
+        if self.municipalities is not None:
+            tokens = " OR ".join(_fts5_string(f"m{pk}") for pk in self.municipalities)
+            scope = f" AND search_scope : ({tokens or _fts5_string('m0')})"
+        if plain and queryset.model._meta.db_table == "associations_association":
+            scope += " NOT search_scope : lakannut"
+        in_name, anywhere = _fts5_query(self.parsed, "search_name"), _fts5_query(self.parsed)
+        self.name_match = f"({in_name}){scope}"
+        self.any_match = f"({anywhere}){scope}"
+        # The second tier as one expression: FTS5 takes the name matches away itself.
+        self.rest_match = f"(({anywhere}){scope}) NOT ({in_name})"
+
+    def queryset(self):
+        """Every match as one queryset in the same order (apply()), for when a page is not
+        what is wanted (e.g. all the ids)."""
+        return apply(self.base, self.q)[0]
+
+    # -- SQL pieces -------------------------------------------------------------------------
+
+    def _fts_select(self, match: str) -> str:
+        table = self.table
+        return f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', [match]  # noqa: S608
+
+    def _among(self, match: str, walk: bool) -> Q:
+        if walk:
+            return Q(_InFts(F("pk"), self.table, match))
+        sql, params = self._fts_select(match)
+        # The matches are those of the scope already: no municipality filter in SQL.
+        return Q(pk__in=RawSQL(sql, params))  # noqa: S611
+
+    def _ids_sql(self, queryset, bottom: int, top: int, part: int):
+        query = queryset.order_by(*self.order).values_list("pk")[bottom:top].query
+        sql, params = query.sql_with_params()
+        return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
+
+    def _count_sql(self, queryset, limit: int, part: int):
+        sql, params = queryset.order_by().values_list("pk")[: limit + 1].query.sql_with_params()
+        return f"SELECT COUNT(*), {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
+
+    def _fts_count_sql(self, match: str, part: int):
+        sql, params = self._fts_select(match)
+        return f"SELECT COUNT(*), {part} FROM ({sql}) sub", params  # noqa: S608 - our SQL
+
+    def _run(self, arms):
+        sql = " UNION ALL ".join(a for a, _p in arms)
+        params = [p for _a, ps in arms for p in ps]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def read(self, bottom: int, top: int, cap: int | None = None):
+        """(ids of rows [bottom:top] in rank order, count, capped). With `cap` there is a
+        count: exact when it comes from the index, otherwise of at most max(cap, top) rows
+        (then capped is True). Without `cap` (only from the first row on) there is none."""
+        if not self.parsed:
+            return [], 0, False
+        if cap is None and bottom:
+            raise ValueError("a page after the first needs the counts")
+        if self.vendor == "postgresql":
+            return self._read_postgres(bottom, top, cap)
+        return self._read_sqlite(bottom, top, cap)
+
+    def _read_postgres(self, bottom: int, top: int, cap: int | None):
+        """One ranked query (GIN indexes, see apply()) for the ids of up to max(cap, top) + 1
+        matches: the page and the capped count from one pass over the matches. Reading the
+        tiers in name order (as on SQLite) was tried and left out: the planner's estimates
+        for prefix queries are far off, and a walk in name order looking for a tier with
+        few matches read the whole table (decision 0011)."""
+        limit = top if cap is None else max(cap, top)
+        ranked = apply(self.base, self.q)[0]
+        ids = list(ranked.values_list("pk", flat=True)[: limit + 1])
+        if cap is None:
+            return ids[bottom:top], None, False
+        return ids[bottom:top], min(len(ids), limit), len(ids) > limit
+
+    def _read_sqlite(self, bottom: int, top: int, cap: int | None):
+        scoped = self.municipalities is not None or self.narrow
+        index_counts = self.plain and cap is not None
+        walk_name = walk_rest = False
+        known = None
+        need_rest = True
+        if not scoped:
+            known = self._run(
+                [self._fts_count_sql(self.name_match, 3), self._fts_count_sql(self.any_match, 4)]
+            )
+            in_names, anywhere = (n for n, _part in sorted(known, key=lambda r: r[1]))
+            walk_name = in_names > WALK_ABOVE
+            walk_rest = anywhere - in_names > WALK_ABOVE
+            # The page is all name matches, or there are no others: no second tier to read.
+            # (Only with exact counts: other filters may leave fewer name matches.)
+            need_rest = anywhere > in_names and not (self.plain and in_names >= top)
+        tier1 = self.unscoped.filter(self._among(self.name_match, walk_name))
+        tier2 = self.unscoped.filter(self._among(self.rest_match, walk_rest))
+        limit = None if cap is None else max(cap, top)
+        # The second tier from its start up to `top`: enough for any split of the page
+        # between the tiers. A page beyond the cap asks for the second tier separately.
+        two_steps = limit is not None and bottom > 0 and top > cap
+        arms = [self._ids_sql(tier1, bottom, top, 1)]
+        if not two_steps and need_rest:
+            arms.append(self._ids_sql(tier2, 0, top, 2))
+        if index_counts and known is None:
+            arms += [
+                self._fts_count_sql(self.name_match, 3),
+                self._fts_count_sql(self.any_match, 4),
+            ]
+        elif limit is not None and not index_counts:
+            every = self.unscoped.filter(self._among(self.any_match, walk_name or walk_rest))
+            arms += [self._count_sql(tier1, limit, 3), self._count_sql(every, limit, 4)]
+        found = self._run(arms) + (known if index_counts and known else [])
+        first = [pk for pk, part in found if part == 1]
+        second = [pk for pk, part in found if part == 2]
+        if limit is None:
+            return (first + second)[:top], None, False
+        counts = {part: n for n, part in found if part in (3, 4)}
+        in_names, total = counts[3], counts[4]
+        if two_steps:
+            if len(first) < top - bottom and need_rest:
+                start = max(0, bottom - in_names)
+                extra = self._run([self._ids_sql(tier2, start, top - in_names, 2)])
+                first += [pk for pk, _part in extra]
+            ids = first[: top - bottom]
+        else:
+            ids = (first + second[max(0, bottom - in_names) :])[: top - bottom]
+        if index_counts:
+            return ids, total, False
+        return ids, min(total, limit), total > limit
+
+
+def _in_municipalities(model, ids: list) -> Q:
+    if model._meta.db_table == "associations_association":
+        from .models import present_in
+
+        return present_in(ids)
+    return Q(municipality_id=ids[0]) if len(ids) == 1 else Q(municipality_id__in=ids)
+
+
+class _InFts(Func):
+    """`+"alias"."id" IN (SELECT rowid FROM <fts> WHERE <fts> MATCH q)` (SQLite): the unary
+    plus keeps SQLite from driving the query from the list of matches; it walks the table
+    in the queryset's order through an index, checks each row against the list and stops
+    when LIMIT is reached."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, pk, table: str, match: str):
+        super().__init__(pk)
+        self.table = table
+        self.match = match
+
+    def as_sql(self, compiler, connection, **extra):
+        pk, params = compiler.compile(self.source_expressions[0])
+        table = self.table
+        sql = f'+{pk} IN (SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s)'  # noqa: S608
+        return sql, (*params, self.match)

@@ -4,7 +4,7 @@ htmx swaps only the results while the person types (the fragment when request.ht
 
 import json
 
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -23,24 +23,23 @@ from silta.accounts.permissions import (
     can_view_association_internal,
     scope_of,
 )
-from silta.core.paging import COUNT_CAP, Paginator
+from silta.core.paging import COUNT_CAP, Paginator, RankedPaginator, rows_by_ids
 from silta.core.params import page_number
 from silta.places.models import Municipality, Region
 
-from . import search
+from . import search, vocabulary
 from .filters import DirectoryFilter
-from .models import LANGUAGE_CHOICES, Activity, Association, ContactPerson, TargetGroup, Theme
+from .models import (
+    LANGUAGE_CHOICES,
+    Activity,
+    Association,
+    ContactPerson,
+    TargetGroup,
+    Theme,
+    activity_public_order,
+)
 
 PAGE_SIZE = 20
-# Recurring activities by weekday and time, then one-off ones by start; NULLs last on every
-# database (SQLite would put them first).
-ACTIVITY_ORDER = (
-    F("weekday").asc(nulls_last=True),
-    F("start_time").asc(nulls_last=True),
-    F("starts_at").asc(nulls_last=True),
-    "name_fi",
-    "pk",
-)
 ACTIVITY_MATCHES = 5
 # What json_script escapes, so that the JSON-LD can never close its <script> element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -66,21 +65,19 @@ def _region(code: str) -> Region:
     return found
 
 
-def _page(request, queryset, *, display=None, searching=False):
+def _page(request, queryset, *, display=None, ranked=None):
     """A page of the directory. A list reads the page by ids (silta.core.paging); a search
-    is ordered by its rank, so it reads its page directly, and counts at most COUNT_CAP
-    matches ("yli 1 000 yhdistystä")."""
+    reads its page by tiers (search.Ranked) and counts at most COUNT_CAP matches
+    ("yli 1 000 yhdistystä")."""
     number = page_number(request)
     if number is None or number < 1:
         raise Http404(_("Sivua ei ole."))
-    paginator = Paginator(
-        queryset,
-        PAGE_SIZE,
-        display=display,
-        narrow=not searching,
-        cap=COUNT_CAP if searching else None,
-        number=number,
-    )
+    if ranked is not None:
+        paginator = RankedPaginator(
+            ranked, PAGE_SIZE, display=display, cap=COUNT_CAP, number=number
+        )
+    else:
+        paginator = Paginator(queryset, PAGE_SIZE, display=display, number=number)
     if not (1 <= number <= max(paginator.num_pages, 1)):
         raise Http404(_("Sivua ei ole."))
     return paginator.page(number)
@@ -93,20 +90,15 @@ def _matching_activities(form: DirectoryFilter, municipalities) -> list:
     chosen = form.municipality
     if chosen is not None:
         ids = [chosen.pk]
-    qs = (
-        Activity.objects.public()
-        .upcoming_or_recurring()
-        .filter(municipality_id__in=ids)
-        .select_related("association")
-        .order_by("name_fi", "pk")
-    )
-    found, _searched = search.apply(qs, form.value("q"))
-    return list(found[:ACTIVITY_MATCHES])
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+    ranked = search.Ranked(qs, form.value("q"), municipalities=ids)
+    found, _count, _capped = ranked.read(0, ACTIVITY_MATCHES)
+    return rows_by_ids(Activity, found, lambda rows: rows.select_related("association"))
 
 
 def _directory(request, *, municipality=None, region=None, municipalities=None):
-    themes = list(Theme.objects.all())
-    groups = list(TargetGroup.objects.all())
+    themes = vocabulary.themes()
+    groups = vocabulary.target_groups()
     if municipality is not None:
         staff = can_manage_recipient_lists(request.user, municipality)
         scope = [municipality]
@@ -121,14 +113,14 @@ def _directory(request, *, municipality=None, region=None, municipalities=None):
         staff=staff,
     )
     valid = form.is_valid()
-    qs = form.queryset(scope)
+    searching = form.searching
     page = _page(
         request,
-        qs,
+        None if searching else form.queryset(scope),
+        ranked=form.ranked(scope) if searching else None,
         display=lambda rows: rows.select_related("municipality").prefetch_related(
             Prefetch("themes", queryset=Theme.objects.all())
         ),
-        searching=form.searching,
     )
     query = form.query_string_items()
     encoded = urlencode(query)
@@ -293,7 +285,7 @@ def detail(request, pk):
                 queryset=Activity.objects.public()
                 .upcoming_or_recurring()
                 .select_related("municipality")
-                .order_by(*ACTIVITY_ORDER),
+                .order_by(*activity_public_order()),
             ),
         )
         .filter(pk=pk)

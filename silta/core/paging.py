@@ -71,3 +71,35 @@ class Paginator(django_paginator.Paginator):
         else:
             rows = self.display(self.object_list)[bottom:top]
         return self._get_page(rows, number, self)
+
+
+def rows_by_ids(model, ids: list, display=None) -> list:
+    """The rows of `ids` in that order, with `display` (joins, prefetches) in one query."""
+    display = display or (lambda qs: qs)
+    # No ORDER BY: the order is that of `ids`, and a sort could lead the database to walk a
+    # whole index in that order instead of fetching the rows by id.
+    rows = display(model._default_manager.filter(pk__in=ids)).order_by()
+    found = {row.pk: row for row in rows}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class RankedPaginator(Paginator):
+    """A search page (silta.associations.search.Ranked): the page's ids and the capped
+    count come from one query for the page `number`; the rows are then read by id."""
+
+    def __init__(self, ranked, per_page, *, display=None, cap=COUNT_CAP, number=1, **kwargs):
+        super().__init__(
+            ranked.base, per_page, display=display, narrow=False, cap=cap, number=number, **kwargs
+        )
+        self.ranked = ranked
+        self.number = max(number, 1)
+        bottom = (self.number - 1) * per_page
+        self.ids, found, self.capped = ranked.read(bottom, bottom + per_page, self.cap)
+        self.__dict__["count"] = found  # the cached_property, known already
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number != self.number:
+            raise ValueError("RankedPaginator reads only the page it was made for")
+        rows = rows_by_ids(self.object_list.model, self.ids, self.display)
+        return self._get_page(rows, number, self)

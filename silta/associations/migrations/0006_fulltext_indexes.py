@@ -8,7 +8,10 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from silta.associations import fulltext
 
-    fulltext.ensure(schema_editor.connection)
+    # SQLite: made after migrate by ensure_sqlite (apps.py), once every table has its final
+    # shape (a view over a table would stop Django from rebuilding that table).
+    if schema_editor.connection.vendor == "postgresql":
+        fulltext.create_postgres(schema_editor.connection)
 
 
 def backwards(apps, schema_editor):

@@ -1,0 +1,209 @@
+"""A search read a page at a time (search.Ranked, decision 0011): name matches first, then
+the rest, each in name order, across page boundaries; limited to the municipalities the
+association is at home or acting in, which on SQLite the full-text index itself holds and
+keeps in step with every change. Both databases."""
+
+import pytest
+from django.db import connection
+
+from silta.associations import fulltext, search
+from silta.associations.models import Activity, Association, activity_public_order
+from silta.core.paging import rows_by_ids
+
+from .factories import AssociationFactory, municipality
+
+
+def _indexed(**kwargs):
+    a = AssociationFactory(**kwargs)
+    a.search_name = search.document(a.name_fi)
+    a.search_text = search.document(a.description_fi)
+    a.save()
+    return a
+
+
+def _check_index():
+    if connection.vendor == "sqlite":
+        for table in fulltext.TABLES:
+            fulltext.check_sqlite(connection, table)  # raises when the index is off
+
+
+def _names(ids):
+    return [a.name_fi for a in rows_by_ids(Association, ids)]
+
+
+def _ranked(q, codes=None, **kwargs):
+    ids = None if codes is None else [municipality(c).pk for c in codes]
+    qs = Association.objects.public().order_by("name_fi", "pk")
+    return search.Ranked(qs, q, municipalities=ids, plain=True, **kwargs)
+
+
+def _all_pages(ranked, size):
+    """Every page of `size` in turn, as a person paging through would see them."""
+    seen, number = [], 1
+    while True:
+        bottom = (number - 1) * size
+        ids, count, capped = ranked.read(bottom, bottom + size, 1000)
+        if not ids:
+            return seen, count, capped
+        seen += _names(ids)
+        number += 1
+
+
+@pytest.fixture
+def choirs(places):
+    oulu = municipality("564")
+    named = [_indexed(name_fi=f"Oulun Kuoro {c} ry", municipality=oulu) for c in "DBAEC"]
+    described = [
+        _indexed(name_fi=f"{c} Laulajat ry", description_fi="Kuoro harjoittelee", municipality=oulu)
+        for c in "ZYX"
+    ]
+    _indexed(name_fi="Oulun Shakkikerho ry", municipality=oulu)
+    return named, described
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 20])
+def test_pages_give_name_matches_first_then_the_rest_in_name_order(choirs, size):
+    seen, count, capped = _all_pages(_ranked("kuoro", ["564"]), size)
+    assert seen == [
+        "Oulun Kuoro A ry",
+        "Oulun Kuoro B ry",
+        "Oulun Kuoro C ry",
+        "Oulun Kuoro D ry",
+        "Oulun Kuoro E ry",
+        "X Laulajat ry",
+        "Y Laulajat ry",
+        "Z Laulajat ry",
+    ]
+    assert (count, capped) == (8, False)
+
+
+def test_pages_match_the_one_query_order_of_apply(choirs):
+    ranked = _ranked("kuoro", ["564"])
+    ids, _count, _capped = ranked.read(0, 20, 1000)
+    assert ids == list(ranked.queryset().values_list("pk", flat=True))
+
+
+def test_walking_in_name_order_finds_the_same_as_sorting(choirs, monkeypatch):
+    """SQLite reads a country-wide tier with many matches by walking the name index; the
+    pages must be the same as when its matches are sorted."""
+    sorted_pages = _all_pages(_ranked("kuoro"), 3)
+    monkeypatch.setattr(search, "WALK_ABOVE", 0)
+    assert _all_pages(_ranked("kuoro"), 3) == sorted_pages
+    assert sorted_pages[0][0] == "Oulun Kuoro A ry"
+
+
+def test_a_capped_count_still_pages_to_the_end(choirs):
+    ranked = _ranked("kuoro", ["564"])
+    ids, count, capped = ranked.read(0, 2, 3)
+    if connection.vendor == "sqlite":
+        # Only the public rows and the search: the index counts them all, exactly.
+        assert (count, capped) == (8, False)
+    else:
+        assert (count, capped) == (3, True)
+    assert _names(ids) == ["Oulun Kuoro A ry", "Oulun Kuoro B ry"]
+    last, _count, _capped = ranked.read(6, 8, 3)
+    assert _names(last) == ["Y Laulajat ry", "Z Laulajat ry"]
+
+
+def test_no_match_and_no_words(choirs):
+    assert _ranked("xylofonisti", ["564"]).read(0, 20, 1000) == ([], 0, False)
+    assert _ranked("   ", ["564"]).read(0, 20, 1000) == ([], 0, False)
+
+
+def test_other_municipalities_are_not_searched(choirs):
+    assert _ranked("kuoro", ["244"]).read(0, 20, 1000)[0] == []
+    assert len(_ranked("kuoro", ["244", "564"]).read(0, 20, 1000)[0]) == 8
+
+
+def test_acting_municipality_home_move_and_dissolving_change_what_is_found(places):
+    oulu, kempele = municipality("564"), municipality("244")
+    a = _indexed(name_fi="Pohjoisen Puhallinorkesteri ry", municipality=oulu)
+
+    def in_kempele():
+        return _ranked("puhallinorkesteri", ["244"]).read(0, 20, 1000)[0]
+
+    assert in_kempele() == []
+    a.municipalities.add(kempele)  # acts in Kempele too
+    _check_index()
+    assert in_kempele() == [a.pk]
+    a.municipalities.remove(kempele)
+    _check_index()
+    assert in_kempele() == []
+    a.municipality = kempele
+    a.save()
+    _check_index()
+    assert in_kempele() == [a.pk]
+    a.status = Association.Status.DISSOLVED
+    a.save()
+    _check_index()
+    assert in_kempele() == []
+    a.name_fi = "Pohjoisen Torvisoittokunta ry"
+    a.search_name = search.document(a.name_fi)
+    a.status = Association.Status.ACTIVE
+    a.save()
+    _check_index()
+    assert in_kempele() == []
+    assert _ranked("torvisoittokunta", ["244"]).read(0, 20, 1000)[0] == [a.pk]
+    a.delete()
+    _check_index()
+    assert _ranked("torvisoittokunta", ["244"]).read(0, 20, 1000)[0] == []
+
+
+def test_activities_of_a_municipality_in_the_public_order(places):
+    oulu = municipality("564")
+    a = _indexed(name_fi="Oulun Laulu ry", municipality=oulu)
+
+    def activity(name, weekday):
+        act = Activity.objects.create(
+            association=a,
+            municipality=oulu,
+            name_fi=name,
+            kind=Activity.Kind.RECURRING,
+            weekday=weekday,
+            is_published=True,
+            search_name=search.document(name),
+        )
+        return act.pk
+
+    thursday = activity("Kuoro torstaisin", 3)
+    monday = activity("Kuoro maanantaisin", 0)
+    activity("Kuntopiiri", 1)
+    _check_index()
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+    ranked = search.Ranked(qs, "kuoro", municipalities=[oulu.pk])
+    assert ranked.read(0, 5) == ([monday, thursday], None, False)
+    elsewhere = search.Ranked(qs, "kuoro", municipalities=[municipality("244").pk])
+    assert elsewhere.read(0, 5)[0] == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index and plan")
+def test_sqlite_reads_a_municipalitys_activities_in_order_from_its_index(places):
+    qs = (
+        Activity.objects.public()
+        .upcoming_or_recurring()
+        .filter(municipality_id=municipality("564").pk)
+        .order_by(*activity_public_order())
+        .values("pk")[:20]
+    )
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "associations_activity_public_order" in plan
+    assert "TEMP B-TREE" not in plan  # no sort: the first rows of the index are the page
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index")
+def test_an_index_made_by_an_earlier_version_is_made_anew(places):
+    _indexed(name_fi="Vanhan Indeksin Seura ry", municipality=municipality("564"))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER associations_association_search_au")
+        cursor.execute("DROP VIEW associations_association_search_source")
+        cursor.execute(
+            "CREATE VIEW associations_association_search_source AS SELECT id, search_name, "
+            "search_text, '' AS search_scope FROM associations_association"
+        )
+    rebuilt = fulltext.ensure_sqlite(connection)
+    assert "associations_association" in rebuilt
+    _check_index()
+    assert _ranked("indeksin", ["564"]).read(0, 20, 1000)[0] != []
