@@ -249,3 +249,19 @@ def test_odd_input_still_shows_the_directory(client, directory, query):
     response = widget(client, query)
     assert response.status_code == 200
     assert "Yhdistykset: Oulu" in text_of(response)
+
+
+def test_widget_says_more_than_when_the_count_stops_at_the_cap(client, places, monkeypatch):
+    from silta.api import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 2)
+    oulu = municipality("564")
+    culture = Theme.objects.get(slug="culture")
+    for i in range(13):
+        a = indexed(AssociationFactory(name_fi=f"Oulun Teatteri {i:02d} ry", municipality=oulu))
+        a.themes.add(culture)
+    html = text_of(widget(client, "?lang=fi&q=teatteri&theme=culture"))
+    assert "yli 10 yhdistystä, sivu 1" in html  # counted up to the end of the page only
+    assert "Sivu 1 /" not in html and 'rel="next"' in html
+    second = text_of(widget(client, "?lang=fi&q=teatteri&theme=culture&page=2"))
+    assert "Oulun Teatteri 12 ry" in second and "13 yhdistystä" in second

@@ -14,8 +14,12 @@ matching rows only, not every row of a municipality or the country (decision 001
   `search_name_vector` (name only), each with a GIN index (migration 0006); the query is a
   raw tsquery. A trigram index on the Finnish name finds misspelt names when nothing else
   matches.
-* SQLite: an FTS5 table `<table>_fts` over the two documents, kept by triggers (see
-  `fulltext.py`); the query is an FTS5 MATCH expression, `search_name : (...)` for names.
+* SQLite: an FTS5 table `<table>_search` over the two documents and the row's
+  municipalities, kept by triggers (see `fulltext.py`); the query is an FTS5 MATCH
+  expression, `search_name : (...)` for names, `search_scope : (...)` for municipalities.
+
+A page of a search is read by `Ranked` (decision 0011): name matches, then the rest, without
+ranking every match.
 
 The columns and the FTS5 table are not model fields: Django never writes them.
 """
