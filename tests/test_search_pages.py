@@ -207,3 +207,23 @@ def test_an_index_made_by_an_earlier_version_is_made_anew(places):
     assert "associations_association" in rebuilt
     _check_index()
     assert _ranked("indeksin", ["564"]).read(0, 20, 1000)[0] != []
+
+
+def test_walking_with_other_filters_counts_and_pages_the_same(choirs, monkeypatch):
+    """A country-wide search with a filter the index does not know (here: a theme) is
+    counted in SQL, up to the cap; walking or sorting, the pages are the same."""
+    from silta.associations.models import Theme
+
+    named, described = choirs
+    theme = Theme.objects.get(slug="culture")
+    for a in named[:2] + described[:1]:
+        a.themes.add(theme)
+    qs = Association.objects.public().filter(themes=theme).order_by("name_fi", "pk")
+
+    def pages():
+        return _all_pages(search.Ranked(qs, "kuoro"), 2)
+
+    sorted_pages = pages()
+    assert sorted_pages == (["Oulun Kuoro B ry", "Oulun Kuoro D ry", "Z Laulajat ry"], 3, False)
+    monkeypatch.setattr(search, "WALK_ABOVE", 0)
+    assert pages() == sorted_pages

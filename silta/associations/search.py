@@ -371,8 +371,11 @@ class Ranked:
                 [self._fts_count_sql(self.name_match, 3), self._fts_count_sql(self.any_match, 4)]
             )
             in_names, anywhere = (n for n, _part in sorted(known, key=lambda r: r[1]))
-            walk_name = in_names > WALK_ABOVE
-            walk_rest = anywhere - in_names > WALK_ABOVE
+            # Only associations have an index in their order over the whole country (name);
+            # activities are few per search and sorted.
+            walkable = self.unscoped.model._meta.db_table == "associations_association"
+            walk_name = walkable and in_names > WALK_ABOVE
+            walk_rest = walkable and anywhere - in_names > WALK_ABOVE
             # The page is all name matches, or there are no others: no second tier to read.
             # (Only with exact counts: other filters may leave fewer name matches.)
             need_rest = anywhere > in_names and not (self.plain and in_names >= top)
@@ -391,8 +394,11 @@ class Ranked:
                 self._fts_count_sql(self.any_match, 4),
             ]
         elif limit is not None and not index_counts:
-            every = self.unscoped.filter(self._among(self.any_match, walk_name or walk_rest))
-            arms += [self._count_sql(tier1, limit, 3), self._count_sql(every, limit, 4)]
+            # Counted from the list of matches (no order to keep: looking rows up by id stops
+            # at the limit, a walk without an order would read the whole table).
+            in_name = self.unscoped.filter(self._among(self.name_match, False))
+            every = self.unscoped.filter(self._among(self.any_match, False))
+            arms += [self._count_sql(in_name, limit, 3), self._count_sql(every, limit, 4)]
         found = self._run(arms) + (known if index_counts and known else [])
         first = [pk for pk, part in found if part == 1]
         second = [pk for pk, part in found if part == 2]
