@@ -134,7 +134,7 @@ def _sqlite_objects(table: str) -> dict[str, tuple[str, str]]:
         fts: (
             "table",
             f"CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{view}', "
-            f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3 4 5 6 7')",
+            f"content_rowid='id', tokenize='unicode61 remove_diacritics 0', prefix='2 3 4 5 6 7 8 9 10 11 12 13 14')",
         ),
         f"{fts}_ai": (
             "trigger",
