@@ -227,3 +227,91 @@ def test_walking_with_other_filters_counts_and_pages_the_same(choirs, monkeypatc
     assert sorted_pages == (["Oulun Kuoro B ry", "Oulun Kuoro D ry", "Z Laulajat ry"], 3, False)
     monkeypatch.setattr(search, "WALK_ABOVE", 0)
     assert pages() == sorted_pages
+
+
+EVERY_CHOIR = [
+    "Oulun Kuoro A ry",
+    "Oulun Kuoro B ry",
+    "Oulun Kuoro C ry",
+    "Oulun Kuoro D ry",
+    "Oulun Kuoro E ry",
+    "X Laulajat ry",
+    "Y Laulajat ry",
+    "Z Laulajat ry",
+]
+
+
+def _pages_with_cap(ranked, size, cap):
+    seen, bottom = [], 0
+    while True:
+        ids, count, capped = ranked.read(bottom, bottom + size, cap)
+        if not ids:
+            return seen
+        seen += _names(ids)
+        bottom += size
+
+
+@pytest.mark.parametrize("cap", [1, 2, 3, 5, 7, 1000])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_whole_country_pages_are_the_same_however_few_matches_are_sorted(choirs, cap, size):
+    """A search over the whole country (no municipality): PostgreSQL sorts the matches when
+    at most `cap` of them exist and otherwise walks a tier in name order (decision 0012).
+    A small cap forces every mix of the two; what a person sees must not change."""
+    assert _pages_with_cap(_ranked("kuoro"), size, cap) == EVERY_CHOIR
+
+
+@pytest.mark.parametrize("probe", [1, 2, 1000])
+def test_probe_limit_does_not_change_pages_or_exact_counts_below_it(choirs, monkeypatch, probe):
+    monkeypatch.setattr(search, "PROBE", probe)
+    assert _pages_with_cap(_ranked("kuoro"), 2, 1000) == EVERY_CHOIR
+    ids, count, capped = _ranked("kuoro").read(0, 2, 1000)
+    if connection.vendor == "postgresql" and probe < 8:
+        # More matches than the probe looks at: "over <probe>", never a wrong exact number.
+        assert (count, capped) == (max(probe, 2), True)
+    else:
+        assert (count, capped) == (8, False)
+
+
+def test_two_words_walked_in_order_find_only_rows_with_both(choirs, monkeypatch):
+    monkeypatch.setattr(search, "PROBE", 1)
+    oulu = municipality("564")
+    _indexed(name_fi="Kuoro Harjoittelee Aina ry", municipality=oulu)
+    found = _pages_with_cap(_ranked("kuoro harjoittelee"), 1, 1)
+    assert found == [
+        "Kuoro Harjoittelee Aina ry",
+        "X Laulajat ry",
+        "Y Laulajat ry",
+        "Z Laulajat ry",
+    ]
+
+
+def test_whole_country_activity_search_in_the_public_order_when_walked(places, monkeypatch):
+    oulu = municipality("564")
+    a = _indexed(name_fi="Oulun Laulu ry", municipality=oulu)
+    gone = _indexed(name_fi="Lakannut Laulu ry", municipality=oulu)
+
+    def activity(owner, name, weekday):
+        return Activity.objects.create(
+            association=owner,
+            municipality=oulu,
+            name_fi=name,
+            kind=Activity.Kind.RECURRING,
+            weekday=weekday,
+            is_published=True,
+            search_name=search.document(name),
+        ).pk
+
+    thursday = activity(a, "Kuoro torstaisin", 3)
+    monday = activity(a, "Kuoro maanantaisin", 0)
+    tuesday = activity(gone, "Kuoro tiistaisin", 1)
+    gone.status = Association.Status.DISSOLVED
+    gone.save()
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+    assert tuesday not in qs.values_list("pk", flat=True)
+    for probe in (1, 1000):
+        monkeypatch.setattr(search, "PROBE", probe)
+        ranked = search.Ranked(qs, "kuoro")
+        assert ranked.read(0, 1)[0] == [monday]
+        assert ranked.read(0, 1, 1)[0] == [monday]
+        assert ranked.read(1, 2, 1)[0] == [thursday]
+        assert ranked.read(2, 3, 1)[0] == []

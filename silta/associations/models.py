@@ -227,6 +227,13 @@ class Association(models.Model):
             models.Index(fields=["municipality", "name_fi", "status"]),
             models.Index(fields=["name_fi", "status"]),
             models.Index(fields=["status", "municipality"]),
+            # The few dissolved ones, read without the table by the activities' public()
+            # filter (a NOT IN over them instead of joining every activity to its association).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="dissolved"),
+                name="association_dissolved_ids",
+            ),
         ]
 
     @property
@@ -349,9 +356,11 @@ def activity_public_order() -> tuple:
 
 class ActivityQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_published=True).exclude(
-            association__status=Association.Status.DISSOLVED
-        )
+        """Published activities of associations that are not dissolved. The dissolved ones
+        are excluded by a NOT IN over their ids (a small partial index), not by a join: at
+        national scale the join made PostgreSQL read every association to hash them."""
+        dissolved = Association.objects.filter(status=Association.Status.DISSOLVED)
+        return self.filter(is_published=True).exclude(association_id__in=dissolved.values("pk"))
 
     def upcoming_or_recurring(self):
         now = timezone.now()

@@ -153,19 +153,29 @@ class _Matches(Func):
 
     output_field = BooleanField()
 
-    def __init__(self, vector, tsquery: str):
+    def __init__(self, vector, tsquery: str, *, walk: bool = False):
         super().__init__(vector, Value(tsquery))
+        self.walk = walk
 
     def as_sql(self, compiler, connection, **extra):
         vector, vector_params = compiler.compile(self.source_expressions[0])
         query, query_params = compiler.compile(self.source_expressions[1])
+        if self.walk:
+            # The operator's function, not the operator: the GIN index cannot answer it and
+            # the planner takes it for a common condition (a third of the rows), so it reads
+            # the rows in the query's order and stops at the page (Ranked walks a dense
+            # tier). With the operator it would rank every match of a common word.
+            return (
+                f"ts_match_vq({vector}, to_tsquery('simple'::regconfig, {query}))",
+                (*vector_params, *query_params),
+            )
         return (
             f"{vector} @@ to_tsquery('simple'::regconfig, {query})",
             (*vector_params, *query_params),
         )
 
 
-def _postgres_conditions(prefix: str, parsed) -> tuple[Q, Q]:
+def _postgres_conditions(prefix: str, parsed, *, walk: bool = False) -> tuple[Q, Q]:
     tsquery = _tsquery(parsed)
     if not tsquery:  # every word had a quote: nothing can match
         return Q(pk__in=[]), Q(pk__in=[])
@@ -175,8 +185,8 @@ def _postgres_conditions(prefix: str, parsed) -> tuple[Q, Q]:
         return _Sibling(F(f"{prefix}search_name"), column, SearchVectorField())
 
     return (
-        Q(_Matches(vector("search_vector"), tsquery)),
-        Q(_Matches(vector("search_name_vector"), tsquery)),
+        Q(_Matches(vector("search_vector"), tsquery, walk=walk)),
+        Q(_Matches(vector("search_name_vector"), tsquery, walk=walk)),
     )
 
 
@@ -244,6 +254,9 @@ def similar_names(queryset, q: str, limit: int = 5):
 # walking the table in its order (stopping when the page is full); with fewer, its matches
 # are sorted.
 WALK_ABOVE = 1500
+# PostgreSQL: a search looks at up to this many matches (at least up to the page's end)
+# before it walks in order instead of sorting them; also the cap of its counts (decision 0012).
+PROBE = 1000
 
 
 class Ranked:
@@ -262,8 +275,9 @@ class Ranked:
     name index in order and stopping when the page is full. One query gives a page's ids
     and the counts (two for a search without municipalities); the caller reads the rows.
 
-    PostgreSQL: one query ranks the matches (GIN indexes, see apply()) and returns the ids
-    of up to `cap` + 1 of them: the page and the capped count from one pass.
+    PostgreSQL: a probe reads the ids of up to `cap` + 1 matches and name matches (GIN
+    indexes, no order); few matches are sorted from those ids, a tier with more is walked
+    in order until the page is full (decision 0012). Counts are exact up to the cap.
     """
 
     def __init__(
@@ -348,11 +362,65 @@ class Ranked:
         return self._read_sqlite(bottom, top, cap)
 
     def _read_postgres(self, bottom: int, top: int, cap: int | None):
-        """One ranked query (GIN indexes, see apply()) for the ids of up to max(cap, top) + 1
-        matches: the page and the capped count from one pass over the matches. Reading the
-        tiers in name order (as on SQLite) was tried and left out: the planner's estimates
-        for prefix queries are far off, and a walk in name order looking for a tier with
-        few matches read the whole table (decision 0011)."""
+        """At most two queries for the ids, however many rows match (decision 0012).
+
+        First a probe: the ids of up to `limit` + 1 matches, and of up to `limit` + 1 name
+        matches, in no order (GIN indexes; the scan stops at the limit). When every match
+        fits, the page is sorted from those ids alone (and the count is exact). When there
+        are more, matches are dense enough that reading the rows in order and checking each
+        finds a page soon: a tier with more than `limit` matches is walked in order (a
+        condition the GIN index cannot answer, so the planner does not rank every match);
+        a tier with fewer is sorted from its ids. Ranking every match was what grew with
+        the data: 37 000 matches of "yhdistyksen" in the whole country at 100 000."""
+        if self.narrow or self.municipalities is not None:
+            # A municipality's (or region's) matches are sorted: walking in name order would
+            # not find them evenly spread, names cluster by place ("Helsingin ...").
+            return self._read_postgres_sorted(bottom, top, cap)
+        limit = max(min(cap or PROBE, PROBE), top)
+        anywhere, in_name = _postgres_conditions("", self.parsed)
+        probe = self._run(
+            [
+                self._probe_sql(self.base.filter(anywhere), limit, 1),
+                self._probe_sql(self.base.filter(in_name), limit, 2),
+            ]
+        )
+        every = [pk for pk, part in probe if part == 1]
+        names = [pk for pk, part in probe if part == 2]
+        rows = self.unscoped.model._base_manager
+        if len(every) <= limit:
+            # Every match is known: sort them (their tier from the name probe).
+            name_set = set(names)
+            ordered = rows.filter(pk__in=every).order_by(*self.order).values_list("pk", flat=True)
+            ordered = list(ordered)
+            ranked = [pk for pk in ordered if pk in name_set]
+            ranked += [pk for pk in ordered if pk not in name_set]
+            count = None if cap is None else len(every)
+            return ranked[bottom:top], count, False
+        walk_any, walk_name = _postgres_conditions("", self.parsed, walk=True)
+        arms = []
+        if len(names) > limit:
+            # More name matches than a page can reach (top <= limit): the page is all names.
+            arms.append(self._ids_sql(self.base.filter(walk_name), bottom, top, 1))
+        else:
+            n_names = len(names)
+            if bottom < n_names:
+                arms.append(self._ids_sql(rows.filter(pk__in=names), bottom, top, 1))
+            if top > n_names:
+                rest = self.base.filter(walk_any).exclude(walk_name)
+                arms.append(self._ids_sql(rest, max(0, bottom - n_names), top - n_names, 2))
+        found = self._run(arms)
+        ids = [pk for pk, part in found if part == 1] + [pk for pk, part in found if part == 2]
+        count = None if cap is None else limit
+        return ids[: top - bottom], count, cap is not None
+
+    def _probe_sql(self, queryset, limit: int, part: int):
+        sql, params = queryset.order_by().values_list("pk")[: limit + 1].query.sql_with_params()
+        return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
+
+    def _read_postgres_sorted(self, bottom: int, top: int, cap: int | None):
+        """One ranked query for the ids of up to max(cap, top) + 1 matches: the page and the
+        capped count from one pass (a search in municipalities, or in one association's
+        activities)."""
         limit = top if cap is None else max(cap, top)
         ranked = apply(self.base, self.q)[0]
         ids = list(ranked.values_list("pk", flat=True)[: limit + 1])
