@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from silta.associations import search
+from silta.associations import listing, search
 from silta.associations.models import (
     LANGUAGE_CHOICES,
     Activity,
@@ -21,7 +21,6 @@ from silta.associations.models import (
     TargetGroup,
     Theme,
     activity_public_order,
-    present_in,
 )
 from silta.core.paging import COUNT_CAP, capped_count, narrow_rows, rows_by_ids
 from silta.places.models import Municipality
@@ -148,7 +147,7 @@ def associations(
     if search.parse_query(q):
         plain = theme is None and target_group is None and not language
         return search.Ranked(qs, q, municipalities=ids, plain=plain)
-    return qs if ids is None else qs.filter(present_in(ids))
+    return qs if ids is None else listing.associations_in(qs, ids)
 
 
 def for_listing(queryset: QuerySet) -> QuerySet:

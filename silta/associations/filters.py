@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import listing, search
 from .models import (
     LANGUAGE_CHOICES,
     Association,
@@ -179,6 +179,11 @@ class DirectoryFilter(forms.Form):
         ids = self._municipality_ids(municipalities)
         qs, _searched = search.apply(self._filtered().filter(present_in(ids)), self.value("q"))
         return qs
+
+    def listing(self, municipalities):
+        """The same rows without a search, for a list page read a page at a time
+        (listing.associations_in: in name order from the municipality's index)."""
+        return listing.associations_in(self._filtered(), self._municipality_ids(municipalities))
 
     def ranked(self, municipalities) -> search.Ranked:
         """The same search, to be read a page at a time (search.Ranked)."""

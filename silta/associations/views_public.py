@@ -116,7 +116,7 @@ def _directory(request, *, municipality=None, region=None, municipalities=None):
     searching = form.searching
     page = _page(
         request,
-        None if searching else form.queryset(scope),
+        None if searching else form.listing(scope),
         ranked=form.ranked(scope) if searching else None,
         display=lambda rows: rows.select_related("municipality").prefetch_related(
             Prefetch("themes", queryset=Theme.objects.all())

@@ -21,14 +21,20 @@ def narrow_rows(queryset, bottom: int, top: int, display=None):
     not by annotations), with `display` (joins, prefetches, annotations) for those only."""
     display = display or (lambda qs: qs)
     order = queryset.query.order_by or ("pk",)
-    ids = queryset.order_by(*order).values("pk")[bottom:top]
+    if hasattr(queryset, "page_ids"):  # e.g. associations.listing.PresentIn
+        ids = queryset.page_ids(bottom, top)
+    else:
+        ids = queryset.order_by(*order).values("pk")[bottom:top]
     return display(queryset.model._default_manager.filter(pk__in=ids).order_by(*order))
 
 
 def capped_count(queryset, cap: int) -> tuple[int, bool]:
     """(rows, True) when there are more than `cap` rows (then rows == cap); a COUNT over
     a LIMIT subquery, so it reads at most cap + 1 rows."""
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+    if hasattr(queryset, "page_ids"):  # counted from its indexes, in full
+        found = queryset.count()
+    else:
+        found = queryset.order_by().values("pk")[: cap + 1].count()
     return (cap, True) if found > cap else (found, False)
 
 

@@ -10,6 +10,7 @@ from silta.accounts.permissions import (
     can_manage_municipality,
     can_view_municipality_workspace,
 )
+from silta.associations import listing
 from silta.associations.models import Association
 from silta.core.paging import Paginator
 from silta.core.params import page_number
@@ -83,7 +84,7 @@ def workspace(request, code):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    associations = Association.objects.in_municipality(m).order_by("name_fi", "pk")
+    associations = listing.associations_in(Association.objects.order_by("name_fi", "pk"), [m.pk])
     number = page_number(request)
     paginator = Paginator(
         associations,
