@@ -315,3 +315,42 @@ def test_whole_country_activity_search_in_the_public_order_when_walked(places, m
         assert ranked.read(0, 1, 1)[0] == [monday]
         assert ranked.read(1, 2, 1)[0] == [thursday]
         assert ranked.read(2, 3, 1)[0] == []
+
+
+def test_activities_of_one_municipality_are_found_by_its_own_terms(places):
+    """PostgreSQL reads a municipality's activities from terms prefixed by it (decision
+    0014); moving an activity, emptying its text or odd words must all still be right."""
+    oulu, kempele = municipality("564"), municipality("244")
+    a = _indexed(name_fi="Oulun Laulu ry", municipality=oulu)
+
+    def activity(name, where, text=""):
+        return Activity.objects.create(
+            association=a,
+            municipality=where,
+            name_fi=name,
+            kind=Activity.Kind.RECURRING,
+            weekday=2,
+            is_published=True,
+            search_name=search.document(name),
+            search_text=search.document(text),
+        )
+
+    choir = activity("Kuoro keskiviikkoisin", oulu, "Laulamme kylätalolla")
+    activity("Kuoro Kempeleessä", kempele)
+    blank = activity("", oulu)  # no terms at all: saved, found by nothing
+    blank.search_name = ""
+    blank.save()
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+
+    def found(q, where):
+        return search.Ranked(qs, q, municipalities=[where.pk]).read(0, 10, 100)[0]
+
+    assert found("kuo", oulu) == [choir.pk]  # a prefix
+    assert found("kylätalolla", oulu) == [choir.pk]  # an inflected word of the text
+    assert found("kuoro kylätalolla", oulu) == [choir.pk]
+    assert found("kuoro kempele", oulu) == []
+    assert found("o'neill", oulu) == []
+    choir.municipality = kempele
+    choir.save()
+    assert found("kuo", oulu) == []
+    assert len(found("kuo", kempele)) == 2

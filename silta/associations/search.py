@@ -175,6 +175,33 @@ class _Matches(Func):
         )
 
 
+def _local_tsquery(parsed, municipality_id: int) -> str:
+    """The tsquery over the municipality's own terms ("33:kylä", fulltext.LOCAL_SQL): the
+    same words and alternatives as _tsquery(), written as lexemes, not parsed again."""
+    groups = []
+    for alternatives, prefix, raw in parsed:
+        options = [f"'{municipality_id}:{t}'" for t in sorted(alternatives) if "'" not in t]
+        if prefix and "'" not in raw:
+            options.append(f"'{municipality_id}:{raw}':*")
+        if options:
+            groups.append("(" + " | ".join(options) + ")")
+    return " & ".join(groups)
+
+
+class _LocalMatches(Func):
+    """`search_local_vector @@ 'q'::tsquery` (PostgreSQL, activities of one municipality)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, vector, tsquery: str):
+        super().__init__(vector, Value(tsquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        vector, vector_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return f"{vector} @@ ({query})::tsquery", (*vector_params, *query_params)
+
+
 def _postgres_conditions(prefix: str, parsed, *, walk: bool = False) -> tuple[Q, Q]:
     tsquery = _tsquery(parsed)
     if not tsquery:  # every word had a quote: nothing can match
@@ -294,6 +321,17 @@ class Ranked:
         self.base = queryset
         if self.municipalities is not None:
             self.base = queryset.filter(_in_municipalities(queryset.model, self.municipalities))
+        # PostgreSQL, activities of one municipality: matched by its own terms (0014).
+        self.local_query = None
+        if (
+            self.parsed
+            and self.vendor == "postgresql"
+            and not narrow
+            and self.municipalities is not None
+            and len(self.municipalities) == 1
+            and queryset.model._meta.db_table == "associations_activity"
+        ):
+            self.local_query = _local_tsquery(self.parsed, int(self.municipalities[0]))
         if not self.parsed or self.vendor == "postgresql":
             return
         self.table = _fts_table(queryset, "")
@@ -413,6 +451,25 @@ class Ranked:
         count = None if cap is None else limit
         return ids[: top - bottom], count, cap is not None
 
+    def _local_ranked(self):
+        """apply()'s order over the matches of the municipality's own terms: the GIN index
+        then reads only that municipality's postings, even for a prefix (decision 0014)."""
+        if not self.local_query:  # every word had a quote: nothing can match
+            return self.base.none()
+        # Without the municipality_id condition: the prefixed terms hold the municipality,
+        # and with it the planner read every activity of the municipality instead of the
+        # index (it cannot tell what a prefix costs in GIN).
+        from django.contrib.postgres.search import SearchVectorField
+
+        vector = _Sibling(F("search_name"), "search_local_vector", SearchVectorField())
+        in_name = _postgres_conditions("", self.parsed)[1]
+        rank = Case(When(in_name, then=Value(2)), default=Value(1), output_field=IntegerField())
+        return (
+            self.unscoped.filter(Q(_LocalMatches(vector, self.local_query)))
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", *self.order)
+        )
+
     def _probe_sql(self, queryset, limit: int, part: int):
         sql, params = queryset.order_by().values_list("pk")[: limit + 1].query.sql_with_params()
         return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
@@ -422,7 +479,10 @@ class Ranked:
         capped count from one pass (a search in municipalities, or in one association's
         activities)."""
         limit = top if cap is None else max(cap, top)
-        ranked = apply(self.base, self.q)[0]
+        if self.local_query is not None:
+            ranked = self._local_ranked()
+        else:
+            ranked = apply(self.base, self.q)[0]
         ids = list(ranked.values_list("pk", flat=True)[: limit + 1])
         if cap is None:
             return ids[bottom:top], None, False
