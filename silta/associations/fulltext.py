@@ -31,20 +31,24 @@ def _postgres_sql(table: str) -> list[str]:
     ]
 
 
-# Activities are searched within one municipality, and a prefix ("kyl") in the plain
-# vector is expanded over the whole country's terms before the municipality narrows it.
-# A second vector holds every term prefixed by the municipality ("33:kylä"), so a search
-# in Helsinki reads only Helsinki's postings (decision 0014). The documents are already
-# lists of terms separated by spaces (search.document()); an empty one gives no lexeme.
+# A search in one municipality: a prefix ("kyl") in the plain vector is expanded over the
+# whole country's terms before the municipality narrows the matches. A second vector holds
+# every term prefixed by the row's municipality (an association: its home municipality),
+# "33:kylä", so a search in Helsinki reads only Helsinki's postings (decision 0014). The
+# documents are already lists of terms separated by spaces (search.document()); an empty
+# one gives an empty vector.
 _LOCAL_DOCUMENT = "' ' || COALESCE(search_name, '') || ' ' || COALESCE(search_text, '')"
-LOCAL_SQL = [
-    "ALTER TABLE associations_activity ADD COLUMN IF NOT EXISTS search_local_vector tsvector "
-    "GENERATED ALWAYS AS (CASE WHEN btrim(" + _LOCAL_DOCUMENT + ") = '' THEN ''::tsvector "
-    "ELSE array_to_tsvector(regexp_split_to_array(btrim(regexp_replace(" + _LOCAL_DOCUMENT + ", "
-    r"'\s+(\S)', ' ' || municipality_id::text || ':\1', 'g')), '\s+')) END) STORED",
-    "CREATE INDEX IF NOT EXISTS associations_activity_search_local_vector "
-    "ON associations_activity USING gin (search_local_vector)",
-]
+
+
+def _local_sql(table: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_local_vector tsvector "
+        f"GENERATED ALWAYS AS (CASE WHEN btrim({_LOCAL_DOCUMENT}) = '' THEN ''::tsvector "
+        f"ELSE array_to_tsvector(regexp_split_to_array(btrim(regexp_replace({_LOCAL_DOCUMENT}, "
+        r"'\s+(\S)', ' ' || municipality_id::text || ':\1', 'g')), '\s+')) END) STORED",
+        f"CREATE INDEX IF NOT EXISTS {table}_search_local_vector "
+        f"ON {table} USING gin (search_local_vector)",
+    ]
 
 
 def create_postgres(connection) -> None:
@@ -57,8 +61,9 @@ def create_postgres(connection) -> None:
 def create_postgres_local(connection) -> None:
     """Migration 0014."""
     with connection.cursor() as cursor:
-        for sql in LOCAL_SQL:
-            cursor.execute(sql)
+        for table in TABLES:
+            for sql in _local_sql(table):
+                cursor.execute(sql)
 
 
 def drop_postgres(connection) -> None:
@@ -66,9 +71,7 @@ def drop_postgres(connection) -> None:
         for table in TABLES:
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_name_vector")
-        cursor.execute(
-            "ALTER TABLE associations_activity DROP COLUMN IF EXISTS search_local_vector"
-        )
+            cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_local_vector")
 
 
 # --- SQLite -----------------------------------------------------------------------------

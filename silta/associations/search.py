@@ -30,7 +30,7 @@ import unicodedata
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
@@ -176,7 +176,7 @@ class _Matches(Func):
 
 
 def _local_tsquery(parsed, municipality_id: int) -> str:
-    """The tsquery over the municipality's own terms ("33:kylä", fulltext.LOCAL_SQL): the
+    """The tsquery over the municipality's own terms ("33:kylä", fulltext._local_sql()): the
     same words and alternatives as _tsquery(), written as lexemes, not parsed again."""
     groups = []
     for alternatives, prefix, raw in parsed:
@@ -321,7 +321,7 @@ class Ranked:
         self.base = queryset
         if self.municipalities is not None:
             self.base = queryset.filter(_in_municipalities(queryset.model, self.municipalities))
-        # PostgreSQL, activities of one municipality: matched by its own terms (0014).
+        # PostgreSQL, a search in one municipality: matched by its own terms (0014).
         self.local_query = None
         if (
             self.parsed
@@ -329,7 +329,6 @@ class Ranked:
             and not narrow
             and self.municipalities is not None
             and len(self.municipalities) == 1
-            and queryset.model._meta.db_table == "associations_activity"
         ):
             self.local_query = _local_tsquery(self.parsed, int(self.municipalities[0]))
         if not self.parsed or self.vendor == "postgresql":
@@ -462,10 +461,20 @@ class Ranked:
         from django.contrib.postgres.search import SearchVectorField
 
         vector = _Sibling(F("search_name"), "search_local_vector", SearchVectorField())
-        in_name = _postgres_conditions("", self.parsed)[1]
+        matches = Q(_LocalMatches(vector, self.local_query))
+        anywhere, in_name = _postgres_conditions("", self.parsed)
+        if self.unscoped.model._meta.db_table == "associations_association":
+            # The prefixed terms are those of the home municipality; the few associations
+            # only acting there are matched by the plain vector (BitmapOr of the two).
+            from .models import Association, _InArray
+
+            acting = Association.municipalities.through.objects.filter(
+                municipality_id=self.municipalities[0]
+            ).values("association_id")
+            matches |= Q(_InArray(F("pk"), Subquery(acting))) & anywhere
         rank = Case(When(in_name, then=Value(2)), default=Value(1), output_field=IntegerField())
         return (
-            self.unscoped.filter(Q(_LocalMatches(vector, self.local_query)))
+            self.unscoped.filter(matches)
             .annotate(search_rank=rank)
             .order_by("-search_rank", *self.order)
         )

@@ -1,6 +1,6 @@
-"""PostgreSQL: activities' terms prefixed by their municipality, with a GIN index, so a
-search in one municipality reads only its postings (decision 0014). SQLite's FTS5 index
-already holds the municipality (0010)."""
+"""PostgreSQL: the terms of associations and activities prefixed by their (home)
+municipality, with GIN indexes, so a search in one municipality reads only its postings
+(decision 0014). SQLite's FTS5 index already holds the municipality (0011)."""
 
 from django.db import migrations
 
@@ -13,11 +13,12 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
+    from silta.associations import fulltext
+
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "ALTER TABLE associations_activity DROP COLUMN IF EXISTS search_local_vector"
-            )
+            for table in fulltext.TABLES:
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_local_vector")
 
 
 class Migration(migrations.Migration):
