@@ -260,6 +260,24 @@ def test_whole_country_pages_are_the_same_however_few_matches_are_sorted(choirs,
     assert _pages_with_cap(_ranked("kuoro"), size, cap) == EVERY_CHOIR
 
 
+@pytest.mark.parametrize("window", [1, 2, 3, 3000])
+@pytest.mark.parametrize("probe", [1, 2, 1000])
+def test_a_short_walking_window_falls_back_to_sorting(choirs, monkeypatch, window, probe):
+    """PostgreSQL walks at most WINDOW rows in name order and sorts the tier's matches when
+    those held too few ("oulun": every match under O); either way the same pages."""
+    monkeypatch.setattr(search, "WINDOW", window)
+    monkeypatch.setattr(search, "PROBE", probe)
+    for size in (1, 2, 3):
+        assert _pages_with_cap(_ranked("kuoro"), size, 1000) == EVERY_CHOIR
+    _indexed(name_fi="Aaltojen Soittajat ry", municipality=municipality("564"))
+    for n in range(3):
+        _indexed(name_fi=f"Ööpisten Kuoro {n} ry", municipality=municipality("244"))
+    later = [f"Ööpisten Kuoro {n} ry" for n in range(3)]
+    expected = EVERY_CHOIR[:5] + later + EVERY_CHOIR[5:]
+    assert _pages_with_cap(_ranked("kuoro"), 2, 1000) == expected
+    assert _pages_with_cap(_ranked("ööpisten"), 2, 1000) == later
+
+
 @pytest.mark.parametrize("probe", [1, 2, 1000])
 def test_probe_limit_does_not_change_pages_or_exact_counts_below_it(choirs, monkeypatch, probe):
     monkeypatch.setattr(search, "PROBE", probe)

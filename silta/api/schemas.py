@@ -241,8 +241,8 @@ class AssociationDetail(AssociationSummary):
 
 COUNT_EXACT = (
     "true, kun count on tarkka. false, kun rivejä on enemmän: haku ja toimintaluettelo "
-    "laskevat enintään 1 000 riviä (tai pyydetyn sivun loppuun asti), ja next-linkki vie "
-    "silloin aina seuraavalle sivulle."
+    "laskevat enintään 1 000 riviä, koko maan haku enintään 300 (tai pyydetyn sivun loppuun "
+    "asti), ja next-linkki vie silloin aina seuraavalle sivulle."
 )
 
 

@@ -30,7 +30,18 @@ import unicodedata
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 200
@@ -281,9 +292,12 @@ def similar_names(queryset, q: str, limit: int = 5):
 # walking the table in its order (stopping when the page is full); with fewer, its matches
 # are sorted.
 WALK_ABOVE = 1500
+# PostgreSQL, a search over the whole country: a tier with many matches is read by walking
+# at most this many rows in name order; when they hold too few, its matches are sorted.
+WINDOW = 3000
 # PostgreSQL: a search looks at up to this many matches (at least up to the page's end)
 # before it walks in order instead of sorting them; also the cap of its counts (decision 0012).
-PROBE = 1000
+PROBE = 300
 
 
 class Ranked:
@@ -399,19 +413,21 @@ class Ranked:
         return self._read_sqlite(bottom, top, cap)
 
     def _read_postgres(self, bottom: int, top: int, cap: int | None):
-        """At most two queries for the ids, however many rows match (decision 0012).
+        """Associations over the whole country: two or three queries for the ids, however
+        many rows match (decision 0012).
 
         First a probe: the ids of up to `limit` + 1 matches, and of up to `limit` + 1 name
         matches, in no order (GIN indexes; the scan stops at the limit). When every match
-        fits, the page is sorted from those ids alone (and the count is exact). When there
-        are more, matches are dense enough that reading the rows in order and checking each
-        finds a page soon: a tier with more than `limit` matches is walked in order (a
-        condition the GIN index cannot answer, so the planner does not rank every match);
-        a tier with fewer is sorted from its ids. Ranking every match was what grew with
-        the data: 37 000 matches of "yhdistyksen" in the whole country at 100 000."""
-        if self.narrow or self.municipalities is not None:
-            # A municipality's (or region's) matches are sorted: walking in name order would
-            # not find them evenly spread, names cluster by place ("Helsingin ...").
+        fits, the page is sorted from those ids alone (and the count is exact). Otherwise
+        a tier with more than `limit` matches is read by walking at most WINDOW rows in
+        name order (_window_sql), a tier with fewer is sorted from its ids; and when the
+        window held too few matches (they cluster further on), the tier's matches are
+        sorted after all. Ranking every match was what grew with the data: 37 000 matches
+        of "yhdistyksen" in the whole country at 100 000."""
+        walkable = self.unscoped.model._meta.db_table == "associations_association"
+        if self.narrow or self.municipalities is not None or not walkable:
+            # A municipality's (or region's) matches are sorted (from its own terms, 0014).
+            # Activities have no order a walk could trust: matches cluster by time.
             return self._read_postgres_sorted(bottom, top, cap)
         limit = max(min(cap or PROBE, PROBE), top)
         anywhere, in_name = _postgres_conditions("", self.parsed)
@@ -437,18 +453,46 @@ class Ranked:
         arms = []
         if len(names) > limit:
             # More name matches than a page can reach (top <= limit): the page is all names.
-            arms.append(self._ids_sql(self.base.filter(walk_name), bottom, top, 1))
+            tier, indexed, start, end, n_names = walk_name, in_name, bottom, top, None
         else:
             n_names = len(names)
             if bottom < n_names:
                 arms.append(self._ids_sql(rows.filter(pk__in=names), bottom, top, 1))
-            if top > n_names:
-                rest = self.base.filter(walk_any).exclude(walk_name)
-                arms.append(self._ids_sql(rest, max(0, bottom - n_names), top - n_names, 2))
-        found = self._run(arms)
-        ids = [pk for pk, part in found if part == 1] + [pk for pk, part in found if part == 2]
+            tier, indexed = walk_any & ~walk_name, anywhere & ~in_name
+            start, end = max(0, bottom - n_names), top - n_names
+        walking = end > start and (n_names is None or top > n_names)
+        if walking:
+            arms.append(self._window_sql(tier, start, end, 2))
+        found = self._run(arms) if arms else []
+        first = [pk for pk, part in found if part == 1]
+        second = [pk for pk, part in found if part == 2]
+        if walking and len(second) < end - start:
+            # The window held too few: the tier's matches cluster further on in name order
+            # ("oulun": every "Oulun ..." under O). Sort the tier's matches instead.
+            # The order is written as an expression no index gives, so PostgreSQL takes the
+            # matches from the GIN index and sorts them instead of walking the name index.
+            name = Func(F("name_fi"), template="(%(expressions)s || '')", output_field=CharField())
+            sorted_tier = self.base.filter(indexed).order_by(name.asc(), "pk")
+            sql, params = sorted_tier.values_list("pk")[start:end].query.sql_with_params()
+            second = [pk for (pk,) in self._run([(sql, params)])]
         count = None if cap is None else limit
-        return ids[: top - bottom], count, cap is not None
+        return (first + second)[: top - bottom], count, cap is not None
+
+    def _window_sql(self, condition, bottom: int, top: int, part: int):
+        """Ids [bottom:top] of the rows meeting `condition` among the first WINDOW rows in
+        name order: PostgreSQL reads at most WINDOW index entries and rows, whatever the
+        words. Fewer than asked means the window was too small (see _read_postgres)."""
+        window = self.base.order_by("name_fi", "pk")[:WINDOW]
+        inner, params = window.values_list("id", "name_fi").query.sql_with_params()
+        table = self.base.model._meta.db_table
+        match, match_params = _compile_condition(self.base.model, condition)
+        sql = (
+            f"SELECT * FROM (SELECT walked.id, {part} FROM ({inner}) walked "  # noqa: S608
+            f'JOIN "{table}" ON "{table}"."id" = walked.id WHERE {match} '
+            f"ORDER BY walked.name_fi, walked.id LIMIT {int(top) - int(bottom)} "
+            f"OFFSET {int(bottom)}) windowed"
+        )
+        return sql, [*params, *match_params]
 
     def _local_ranked(self):
         """apply()'s order over the matches of the municipality's own terms: the GIN index
@@ -554,6 +598,13 @@ class Ranked:
         if index_counts:
             return ids, total, False
         return ids, min(total, limit), total > limit
+
+
+def _compile_condition(model, condition: Q):
+    """SQL of a condition over `model`'s table, columns named by the table (no alias)."""
+    query = model._base_manager.filter(condition).query
+    where, params = query.where.as_sql(query.get_compiler(using="default"), connection)
+    return where, list(params)
 
 
 def _in_municipalities(model, ids: list) -> Q:
