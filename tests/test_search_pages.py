@@ -372,3 +372,41 @@ def test_activities_of_one_municipality_are_found_by_its_own_terms(places):
     choir.save()
     assert found("kuo", oulu) == []
     assert len(found("kuo", kempele)) == 2
+
+
+def test_unpublished_and_dissolved_activities_leave_a_public_search_at_once(places):
+    """On SQLite the index itself knows which activities are public ("piilo", decision
+    0011): publishing, unpublishing, dissolving and restoring the association change what a
+    public search finds immediately, and the index stays whole."""
+    oulu = municipality("564")
+    a = _indexed(name_fi="Oulun Soittajat ry", municipality=oulu)
+    act = Activity.objects.create(
+        association=a,
+        municipality=oulu,
+        name_fi="Kanteleryhmä",
+        kind=Activity.Kind.RECURRING,
+        weekday=1,
+        is_published=True,
+        search_name=search.document("Kanteleryhmä"),
+    )
+
+    def found():
+        _check_index()
+        qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+        ranked = search.Ranked(qs, "kantele", municipalities=[oulu.pk], plain=True)
+        return ranked.read(0, 10, 100)
+
+    assert found() == ([act.pk], 1, False)
+    act.is_published = False
+    act.save()
+    assert found() == ([], 0, False)
+    act.is_published = True
+    act.save()
+    a.status = Association.Status.DISSOLVED
+    a.save()
+    assert found() == ([], 0, False)
+    a.status = Association.Status.DORMANT
+    a.save()
+    assert found() == ([act.pk], 1, False)
+    a.delete()
+    assert found() == ([], 0, False)

@@ -195,7 +195,8 @@ def activities(
         )
     ids = None if municipality is None else [municipality.pk]
     if search.parse_query(q):
-        return search.Ranked(qs, q, municipalities=ids, narrow=association is not None)
+        plain = association is None and target_group is None
+        return search.Ranked(qs, q, municipalities=ids, narrow=association is not None, plain=plain)
     # An equality, not IN: SQLite then reads the municipality's activities in order from
     # the (municipality, weekday, start_time, starts_at, name_fi) index, without a sort.
     return qs if municipality is None else qs.filter(municipality_id=municipality.pk)

@@ -109,12 +109,20 @@ SCOPES = {
         "WHERE u.association_id = t.id ORDER BY u.municipality_id)), '') || "
         "CASE WHEN t.status = 'dissolved' THEN ' lakannut' ELSE '' END"
     ),
-    "associations_activity": "' m' || t.municipality_id",
+    # "piilo": not public (unpublished, or its association dissolved), so that a public
+    # search leaves it out in the index instead of reading each match and its association.
+    "associations_activity": (
+        "' m' || t.municipality_id || CASE WHEN t.is_published = 0 OR EXISTS (SELECT 1 FROM "
+        "associations_association a WHERE a.id = t.association_id AND a.status = 'dissolved') "
+        "THEN ' piilo' ELSE '' END"
+    ),
 }
 # Columns whose change changes the row's entry.
 WATCHED = {
     "associations_association": "search_name, search_text, municipality_id, status",
-    "associations_activity": "search_name, search_text, municipality_id",
+    "associations_activity": (
+        "search_name, search_text, municipality_id, is_published, association_id"
+    ),
 }
 
 
@@ -184,6 +192,31 @@ def _sqlite_objects(table: str) -> dict[str, tuple[str, str]]:
             f"CREATE TRIGGER {fts}_bd BEFORE DELETE ON {table} BEGIN {remove('old.id')} END",
         ),
     }
+    if table == "associations_activity":
+        # An association dissolved or restored hides or shows its activities ("piilo").
+        theirs = "(SELECT id FROM associations_activity WHERE association_id = {})"
+        many_remove = (
+            f"INSERT INTO {fts}({fts}, rowid, {columns}) SELECT 'delete', id, {columns} "
+            f"FROM {view} WHERE id IN {theirs.format('old.id')};"
+        )
+        many_add = (
+            f"INSERT INTO {fts}(rowid, {columns}) SELECT id, {columns} FROM {view} "
+            f"WHERE id IN {theirs.format('new.id')};"
+        )
+        objects.update(
+            {
+                f"{fts}_sbu": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_sbu BEFORE UPDATE OF status ON "
+                    f"associations_association BEGIN {many_remove} END",
+                ),
+                f"{fts}_sau": (
+                    "trigger",
+                    f"CREATE TRIGGER {fts}_sau AFTER UPDATE OF status ON "
+                    f"associations_association BEGIN {many_add} END",
+                ),
+            }
+        )
     if table == "associations_association":
         objects.update(
             {

@@ -306,9 +306,12 @@ class Ranked:
 
     `queryset`: filtered and ordered (by model fields or expressions over them), but neither
     searched nor limited to municipalities; `municipalities` (ids) limits it. `plain`: the
-    queryset is the model's public rows and nothing more, so that on SQLite the counts can
-    come from the full-text index alone. `narrow`: the queryset holds few rows (one
-    association's activities), so its matches are sorted rather than walked.
+    queryset is the model's public rows and nothing more (associations: public();
+    activities: public().upcoming_or_recurring()), so that on SQLite the index leaves the
+    others out: dissolved associations, and activities that are unpublished or whose
+    association is dissolved ("piilo"); associations' counts then come from the index
+    alone (an activity's time condition is not in the index). `narrow`: the queryset holds
+    few rows (one association's activities), so its matches are sorted rather than walked.
 
     SQLite: the full-text index holds each row's municipalities (fulltext.py), so the matches
     of a search in a municipality are one FTS5 expression, counted by FTS5 itself; the page
@@ -352,8 +355,16 @@ class Ranked:
         if self.municipalities is not None:
             tokens = " OR ".join(_fts5_string(f"m{pk}") for pk in self.municipalities)
             scope = f" AND search_scope : ({tokens or _fts5_string('m0')})"
-        if plain and queryset.model._meta.db_table == "associations_association":
+        associations = queryset.model._meta.db_table == "associations_association"
+        # Counts and tier sizes from the index are those of the queryset (associations).
+        self.exact = plain and associations
+        if plain and associations:
             scope += " NOT search_scope : lakannut"
+        elif plain:
+            # Published, association not dissolved: in the index. Only the time condition
+            # is left for SQL, without joining every match to its association.
+            scope += " NOT search_scope : piilo"
+            self.unscoped = queryset.model.objects.upcoming_or_recurring().order_by(*self.order)
         in_name, anywhere = _fts5_query(self.parsed, "search_name"), _fts5_query(self.parsed)
         self.name_match = f"({in_name}){scope}"
         self.any_match = f"({anywhere}){scope}"
@@ -543,7 +554,7 @@ class Ranked:
 
     def _read_sqlite(self, bottom: int, top: int, cap: int | None):
         scoped = self.municipalities is not None or self.narrow
-        index_counts = self.plain and cap is not None
+        index_counts = self.exact and cap is not None
         walk_name = walk_rest = False
         known = None
         need_rest = True
@@ -559,7 +570,7 @@ class Ranked:
             walk_rest = walkable and anywhere - in_names > WALK_ABOVE
             # The page is all name matches, or there are no others: no second tier to read.
             # (Only with exact counts: other filters may leave fewer name matches.)
-            need_rest = anywhere > in_names and not (self.plain and in_names >= top)
+            need_rest = anywhere > in_names and not (self.exact and in_names >= top)
         tier1 = self.unscoped.filter(self._among(self.name_match, walk_name))
         tier2 = self.unscoped.filter(self._among(self.rest_match, walk_rest))
         limit = None if cap is None else max(cap, top)

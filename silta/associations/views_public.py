@@ -91,7 +91,7 @@ def _matching_activities(form: DirectoryFilter, municipalities) -> list:
     if chosen is not None:
         ids = [chosen.pk]
     qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
-    ranked = search.Ranked(qs, form.value("q"), municipalities=ids)
+    ranked = search.Ranked(qs, form.value("q"), municipalities=ids, plain=True)
     found, _count, _capped = ranked.read(0, ACTIVITY_MATCHES)
     return rows_by_ids(Activity, found, lambda rows: rows.select_related("association"))
 
