@@ -116,12 +116,14 @@ def parse_query(q: str) -> list[tuple[frozenset[str], bool, str]]:
     return parsed
 
 
-def _tsquery(parsed) -> str:
+def _tsquery(parsed, lexeme_prefix: str = "") -> str:
+    """Every word, any of its terms, the last one also as a prefix; words with a quote are
+    left out. `lexeme_prefix` ("33:") for the municipality's own terms (_local_tsquery)."""
     groups = []
     for alternatives, prefix, raw in parsed:
-        options = [f"'{t}'" for t in sorted(alternatives) if "'" not in t]
+        options = [f"'{lexeme_prefix}{t}'" for t in sorted(alternatives) if "'" not in t]
         if prefix and "'" not in raw:
-            options.append(f"'{raw}':*")
+            options.append(f"'{lexeme_prefix}{raw}':*")
         if options:
             groups.append("(" + " | ".join(options) + ")")
     return " & ".join(groups)
@@ -188,15 +190,8 @@ class _Matches(Func):
 
 def _local_tsquery(parsed, municipality_id: int) -> str:
     """The tsquery over the municipality's own terms ("33:kylä", fulltext._local_sql()): the
-    same words and alternatives as _tsquery(), written as lexemes, not parsed again."""
-    groups = []
-    for alternatives, prefix, raw in parsed:
-        options = [f"'{municipality_id}:{t}'" for t in sorted(alternatives) if "'" not in t]
-        if prefix and "'" not in raw:
-            options.append(f"'{municipality_id}:{raw}':*")
-        if options:
-            groups.append("(" + " | ".join(options) + ")")
-    return " & ".join(groups)
+    same words and alternatives as _tsquery(), cast to tsquery as they are, not parsed."""
+    return _tsquery(parsed, f"{int(municipality_id)}:")
 
 
 class _LocalMatches(Func):
