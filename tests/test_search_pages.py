@@ -49,6 +49,19 @@ def _all_pages(ranked, size):
         number += 1
 
 
+# The choirs fixture's names in search order: name matches, then the rest.
+EVERY_CHOIR = [
+    "Oulun Kuoro A ry",
+    "Oulun Kuoro B ry",
+    "Oulun Kuoro C ry",
+    "Oulun Kuoro D ry",
+    "Oulun Kuoro E ry",
+    "X Laulajat ry",
+    "Y Laulajat ry",
+    "Z Laulajat ry",
+]
+
+
 @pytest.fixture
 def choirs(places):
     oulu = municipality("564")
@@ -64,16 +77,7 @@ def choirs(places):
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 7, 20])
 def test_pages_give_name_matches_first_then_the_rest_in_name_order(choirs, size):
     seen, count, capped = _all_pages(_ranked("kuoro", ["564"]), size)
-    assert seen == [
-        "Oulun Kuoro A ry",
-        "Oulun Kuoro B ry",
-        "Oulun Kuoro C ry",
-        "Oulun Kuoro D ry",
-        "Oulun Kuoro E ry",
-        "X Laulajat ry",
-        "Y Laulajat ry",
-        "Z Laulajat ry",
-    ]
+    assert seen == EVERY_CHOIR
     assert (count, capped) == (8, False)
 
 
@@ -227,18 +231,6 @@ def test_walking_with_other_filters_counts_and_pages_the_same(choirs, monkeypatc
     assert sorted_pages == (["Oulun Kuoro B ry", "Oulun Kuoro D ry", "Z Laulajat ry"], 3, False)
     monkeypatch.setattr(search, "WALK_ABOVE", 0)
     assert pages() == sorted_pages
-
-
-EVERY_CHOIR = [
-    "Oulun Kuoro A ry",
-    "Oulun Kuoro B ry",
-    "Oulun Kuoro C ry",
-    "Oulun Kuoro D ry",
-    "Oulun Kuoro E ry",
-    "X Laulajat ry",
-    "Y Laulajat ry",
-    "Z Laulajat ry",
-]
 
 
 def _pages_with_cap(ranked, size, cap):
