@@ -402,3 +402,84 @@ def test_unpublished_and_dissolved_activities_leave_a_public_search_at_once(plac
     assert found() == ([act.pk], 1, False)
     a.delete()
     assert found() == ([], 0, False)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 9])
+def test_activity_search_pages_cross_from_name_to_text_matches_with_counts(places, size):
+    """A public activity search in a municipality, a page at a time: activities named by
+    the word first, then those whose text has it, each in the public order; a past one-off,
+    an unpublished one and another municipality's are never found, and the count (counted
+    in SQL: the index does not know what is past) is exact on every page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    oulu = municipality("564")
+    a = _indexed(name_fi="Oulun Laulu ry", municipality=oulu)
+    now = timezone.now()
+
+    def activity(name, text="", weekday=None, starts_at=None, where=oulu, published=True):
+        return Activity.objects.create(
+            association=a,
+            municipality=where,
+            name_fi=name,
+            kind=Activity.Kind.RECURRING if weekday is not None else Activity.Kind.ONE_OFF,
+            weekday=weekday,
+            starts_at=starts_at,
+            is_published=published,
+            search_name=search.document(name),
+            search_text=search.document(text),
+        ).pk
+
+    named = [
+        activity("Kuoro maanantaisin", weekday=0),
+        activity("Kuoro tiistaisin", weekday=1),
+        activity("Kuoro perjantaisin", weekday=4),
+        activity("Kuorokonsertti", starts_at=now + timedelta(days=3)),
+    ]
+    described = [
+        activity("Laulupiiri", "Kuoro harjoittelee", weekday=2),
+        activity("Joulukonsertti", "Kuoro esiintyy", starts_at=now + timedelta(days=20)),
+    ]
+    activity("Kuoro viime keväänä", starts_at=now - timedelta(days=200))  # past
+    activity("Kuoron luonnos", weekday=3, published=False)
+    activity("Kuoro Kempeleessä", weekday=0, where=municipality("244"))
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+    for plain in (True, False):
+        ranked = search.Ranked(qs, "kuoro", municipalities=[oulu.pk], plain=plain)
+        seen, bottom = [], 0
+        while True:
+            ids, count, capped = ranked.read(bottom, bottom + size, 1000)
+            assert (count, capped) == (6, False)
+            if not ids:
+                break
+            seen += ids
+            bottom += size
+        assert seen == named + described
+    _check_index()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index and plan")
+def test_sqlite_sorts_association_matches_from_a_narrow_index(choirs):
+    """Sorting a search's matches reads each one's name and status from a narrow index by
+    id (fulltext.SQLITE_INDEXES), not from the wide rows, once the table is large enough
+    for it to matter and the database has statistics (ANALYZE, as the benchmark runs)."""
+    oulu = municipality("564")
+    Association.objects.bulk_create(
+        Association(
+            name_fi=f"Oulun Seura {n} ry",
+            municipality=oulu,
+            search_name=search.document(f"Oulun Seura {n} ry"),
+            search_text=search.document("Kuoro ja seura" if n % 3 else "Seura"),
+        )
+        for n in range(1000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    ranked = _ranked("kuoro", ["564"])
+    qs = ranked.unscoped.filter(ranked._among(ranked.name_match, False)).order_by("name_fi", "pk")
+    sql, params = qs.values_list("pk")[:20].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "COVERING INDEX associations_association_by_id" in plan

@@ -127,8 +127,13 @@ WATCHED = {
 
 
 # Indexes Django cannot declare for SQLite alone: the public order of activities with its
-# NULLs last (models.activity_public_order()).
+# NULLs last (models.activity_public_order()); and what sorting a search's matches needs of
+# an association, by id (the planner reads this narrow index instead of the wide rows).
 SQLITE_INDEXES = {
+    "associations_association_by_id": (
+        "CREATE INDEX associations_association_by_id ON associations_association "
+        "(id, status, name_fi)"
+    ),
     "associations_activity_public_order": (
         "CREATE INDEX associations_activity_public_order ON associations_activity "
         "(municipality_id, is_published, weekday IS NULL, weekday, start_time IS NULL, "

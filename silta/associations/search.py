@@ -389,6 +389,21 @@ class Ranked:
         sql, params = query.sql_with_params()
         return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
 
+    def _page_sql(self, queryset, bottom: int, top: int):
+        query = queryset.order_by(*self.order).values_list("pk")[bottom:top].query
+        sql, params = query.sql_with_params()
+        return sql, list(params)
+
+    def _rest_sql(self, queryset, top: int, room: int):
+        """The second tier's first `top` ids, read only when the first tier ("tier1") has
+        fewer than `room` rows on the page (SQLite)."""
+        sql, params = queryset.order_by(*self.order).values_list("pk").query.sql_with_params()
+        guarded = (
+            f'SELECT sub.*, 2 FROM ({sql} LIMIT CASE WHEN (SELECT COUNT(*) FROM "tier1") < %s '  # noqa: S608
+            "THEN %s ELSE 0 END) sub"
+        )
+        return guarded, [*params, room, top]
+
     def _count_sql(self, queryset, limit: int, part: int):
         sql, params = queryset.order_by().values_list("pk")[: limit + 1].query.sql_with_params()
         return f"SELECT COUNT(*), {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
@@ -572,9 +587,13 @@ class Ranked:
         # The second tier from its start up to `top`: enough for any split of the page
         # between the tiers. A page beyond the cap asks for the second tier separately.
         two_steps = limit is not None and bottom > 0 and top > cap
-        arms = [self._ids_sql(tier1, bottom, top, 1)]
+        # The first tier's page is kept (a materialised CTE), so that the second tier is
+        # read only when the first leaves room on the page: its LIMIT is 0 otherwise, and
+        # SQLite then does not even list its matches.
+        first_sql, first_params = self._page_sql(tier1, bottom, top)
+        arms = [(f'{_with_tier1(first_sql)} SELECT "pk", 1 FROM "tier1"', first_params)]  # noqa: S608
         if not two_steps and need_rest:
-            arms.append(self._ids_sql(tier2, 0, top, 2))
+            arms.append(self._rest_sql(tier2, top, room=top - bottom))
         if index_counts and known is None:
             arms += [
                 self._fts_count_sql(self.name_match, 3),
@@ -583,16 +602,20 @@ class Ranked:
         elif limit is not None and not index_counts:
             # Counted from the list of matches (no order to keep: looking rows up by id stops
             # at the limit, a walk without an order would read the whole table).
-            in_name = self.unscoped.filter(self._among(self.name_match, False))
+            # The first page needs only the total; a later one also the size of the first
+            # tier, to know where the second tier's part of the page starts.
             every = self.unscoped.filter(self._among(self.any_match, False))
-            arms += [self._count_sql(in_name, limit, 3), self._count_sql(every, limit, 4)]
+            arms.append(self._count_sql(every, limit, 4))
+            if bottom:
+                in_name = self.unscoped.filter(self._among(self.name_match, False))
+                arms.append(self._count_sql(in_name, limit, 3))
         found = self._run(arms) + (known if index_counts and known else [])
         first = [pk for pk, part in found if part == 1]
         second = [pk for pk, part in found if part == 2]
         if limit is None:
             return (first + second)[:top], None, False
         counts = {part: n for n, part in found if part in (3, 4)}
-        in_names, total = counts[3], counts[4]
+        in_names, total = counts.get(3, 0), counts[4]  # 3 is there whenever bottom > 0
         if two_steps:
             if len(first) < top - bottom and need_rest:
                 start = max(0, bottom - in_names)
@@ -604,6 +627,13 @@ class Ranked:
         if index_counts:
             return ids, total, False
         return ids, min(total, limit), total > limit
+
+
+def _with_tier1(sql: str) -> str:
+    """`WITH "tier1" AS MATERIALIZED (sql)`; SQLite before 3.35 has no MATERIALIZED (and
+    then computes a CTE used twice twice, with the same result)."""
+    hint = "MATERIALIZED " if connection.Database.sqlite_version_info >= (3, 35) else ""
+    return f'WITH "tier1" AS {hint}({sql})'
 
 
 def _compile_condition(model, condition: Q):
