@@ -295,8 +295,14 @@ def _percentile(values, p):
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def worker(size: int, requests: int, reuse: bool = False) -> dict:
+def worker(size: int, requests: int, reuse: bool = False) -> None:
+    """One database and size, driven request by request over stdin/stdout (JSON lines), so
+    that the driver can alternate the sizes' requests (see _run_database)."""
+    import logging
+
     _setup_django()
+    # The search for the deepest page asks for pages that do not exist: 404s, expected.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -312,35 +318,51 @@ def worker(size: int, requests: int, reuse: bool = False) -> dict:
         client.force_login(_liaison(m))
         clients[m.code] = client
     scenarios, info["data"] = _scenarios(requests, clients)
-    results = {}
-    for name, calls in scenarios:
-        if any(url is None for _who, url in calls):
-            results[name] = {"available": False}
-            continue
-        who, url = calls[0]
-        clients[who].get(url, secure=True)  # warm-up: imports, the analyser, prepared caches
-        times, queries, statuses = [], [], set()
-        for who, url in calls:
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = clients[who].get(url, secure=True)  # production redirects to https
-                times.append((time.perf_counter() - started) * 1000)
-            queries.append(len(captured.captured_queries))
-            statuses.add(response.status_code)
-        results[name] = {
-            "available": True,
-            "requests": len(times),
-            "median_ms": round(statistics.median(times), 2),
-            "p95_ms": round(_percentile(times, 0.95), 2),
-            "max_ms": round(max(times), 2),
-            "queries_median": statistics.median(queries),
-            "queries_max": max(queries),
-            "statuses": sorted(statuses),
-            "example": calls[0][1],
-        }
-    info["scenarios"] = results
-    return info
+    info["scenarios"] = [
+        {"name": name, "available": all(url is not None for _who, url in calls)}
+        for name, calls in scenarios
+    ]
+    _say(info)
+    for line in sys.stdin:
+        asked = json.loads(line)
+        if asked.get("done"):
+            break
+        name, calls = scenarios[asked["scenario"]]
+        who, url = calls[asked["request"]]
+        if asked.get("warm"):
+            clients[who].get(url, secure=True)  # warm-up: imports, the analyser, caches
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = clients[who].get(url, secure=True)  # production redirects to https
+            took = (time.perf_counter() - started) * 1000
+        _say(
+            {
+                "ms": took,
+                "queries": len(captured.captured_queries),
+                "status": response.status_code,
+                "url": url,
+            }
+        )
+
+
+def _say(message: dict) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _summary(times, queries, statuses, example) -> dict:
+    return {
+        "available": True,
+        "requests": len(times),
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(_percentile(times, 0.95), 2),
+        "max_ms": round(max(times), 2),
+        "queries_median": statistics.median(queries),
+        "queries_max": max(queries),
+        "statuses": sorted(statuses),
+        "example": example,
+    }
 
 
 # --- the driver -----------------------------------------------------------------------
@@ -369,14 +391,15 @@ def _postgres_exists(url: str) -> bool:
     return row is not None
 
 
-def _run_one(
+def _start_worker(
     vendor: str,
     size: int,
     requests: int,
     pg_url: str,
     reuse: bool = False,
     sqlite_path: str = SQLITE_PATH,
-) -> dict:
+):
+    """A worker process for one database and size, filled and ready: (process, its info)."""
     if vendor == "sqlite":
         path = sqlite_path.format(size=_label(size))
         if not reuse:
@@ -390,9 +413,8 @@ def _run_one(
     env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "true", "DEBUG": "false"}
     env.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     env.setdefault("ALLOWED_HOSTS", "testserver")
-    out = TMP / f"silta_bench_{vendor}_{size}_{os.getpid()}.json"
     started = time.monotonic()
-    subprocess.run(  # noqa: S603 - our own script with our own arguments
+    process = subprocess.Popen(  # noqa: S603 - our own script with our own arguments
         [
             sys.executable,
             __file__,
@@ -400,22 +422,82 @@ def _run_one(
             str(size),
             "--requests",
             str(requests),
-            "--out",
-            str(out),
             *(["--reuse"] if reuse else []),
         ],
         env=env,
-        check=True,
         cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    result = json.loads(out.read_text())
-    result["wall_seconds"] = round(time.monotonic() - started, 1)
+    line = process.stdout.readline()
+    if not line:
+        process.wait()
+        raise SystemExit(f"{vendor} {size}: the worker stopped ({process.returncode})")
+    info = json.loads(line)
+    info["setup_seconds"] = round(time.monotonic() - started, 1)
     print(
-        f"  {vendor} {size}: täyttö {result['fill_seconds']} s, "
-        f"yhteensä {result['wall_seconds']} s",
+        f"  {vendor} {size}: täyttö {info['fill_seconds']} s, valmis {info['setup_seconds']} s",
         flush=True,
     )
-    return result
+    return process, info
+
+
+def _ask(process, message: dict) -> dict:
+    process.stdin.write(json.dumps(message) + "\n")
+    process.stdin.flush()
+    line = process.stdout.readline()
+    if not line:
+        raise SystemExit("a worker stopped in the middle of the benchmark")
+    return json.loads(line)
+
+
+def _run_database(vendor: str, sizes: list[int], requests: int, **options) -> list[dict]:
+    """Every size of one database, measured scenario by scenario in the order A B B A:
+    the first half of a scenario's requests at each size, then the second half in the
+    reverse order, each block after one warm-up request. The sizes of a scenario are then
+    measured within seconds of each other, and a slow drift of the machine's speed falls
+    on both alike (before, each size ran all its scenarios in one go, minutes apart)."""
+    workers = [(size, *_start_worker(vendor, size, requests, **options)) for size in sizes]
+    runs = []
+    try:
+        names = [s["name"] for s in workers[0][2]["scenarios"]]
+        timings = {
+            size: {name: {"times": [], "queries": [], "statuses": set()} for name in names}
+            for size in sizes
+        }
+        for index, name in enumerate(names):
+            if not all(info["scenarios"][index]["available"] for _s, _p, info in workers):
+                continue
+            half = requests // 2
+            blocks = [(w, range(half)) for w in workers]
+            blocks += [(w, range(half, requests)) for w in workers[::-1]]
+            for (size, process, _info), block in blocks:
+                for request in block:
+                    asked = {"scenario": index, "request": request, "warm": request == block[0]}
+                    answer = _ask(process, asked)
+                    measured = timings[size][name]
+                    measured["times"].append(answer["ms"])
+                    measured["queries"].append(answer["queries"])
+                    measured["statuses"].add(answer["status"])
+                    measured.setdefault("example", answer["url"])
+        for size, _process, info in workers:
+            results = {}
+            for name in names:
+                m = timings[size][name]
+                results[name] = (
+                    _summary(m["times"], m["queries"], m["statuses"], m["example"])
+                    if m["times"]
+                    else {"available": False}
+                )
+            runs.append({**info, "scenarios": results})
+    finally:
+        for _size, process, _info in workers:
+            if process.poll() is None:
+                process.stdin.write(json.dumps({"done": True}) + "\n")
+                process.stdin.close()
+                process.wait()
+    return runs
 
 
 def _table(runs: list[dict], sizes: list[int]) -> list[dict]:
@@ -476,28 +558,24 @@ def main(argv=None):
     parser.add_argument("--reuse", action="store_true", help="keep and reuse the databases")
     parser.add_argument("--sqlite-path", default=SQLITE_PATH)
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker is not None:
-        Path(args.out).write_text(json.dumps(worker(args.worker, args.requests, args.reuse)))
+        worker(args.worker, args.requests, args.reuse)
         return 0
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     vendors = [v.strip() for v in args.databases.split(",") if v.strip()]
     runs = []
     for vendor in vendors:
-        for size in sizes:
-            runs.append(
-                _run_one(
-                    vendor,
-                    size,
-                    args.requests,
-                    args.database_url,
-                    args.reuse,
-                    args.sqlite_path,
-                )
-            )
+        runs += _run_database(
+            vendor,
+            sizes,
+            args.requests,
+            pg_url=args.database_url,
+            reuse=args.reuse,
+            sqlite_path=args.sqlite_path,
+        )
     lines = _table(runs, sizes)
     print()
     _print(lines, sizes)
