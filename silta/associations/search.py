@@ -631,7 +631,7 @@ class Ranked:
 
 def _with_tier1(sql: str) -> str:
     """`WITH "tier1" AS MATERIALIZED (sql)`; SQLite before 3.35 has no MATERIALIZED (and
-    then computes a CTE used twice twice, with the same result)."""
+    then computes the CTE once for each use, with the same result)."""
     hint = "MATERIALIZED " if connection.Database.sqlite_version_info >= (3, 35) else ""
     return f'WITH "tier1" AS {hint}({sql})'
 
