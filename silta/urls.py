@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from silta.accounts.views import RequestReauthenticationCodeView
 from silta.core import views as core
 
 urlpatterns = [
@@ -12,6 +13,12 @@ urlpatterns = [
     path("yllapito/muutosloki/", core.audit_log, name="audit_log"),
     path("yllapito/viestit/", core.sent_emails, name="sent_emails"),
     path("yllapito/viestit/<int:pk>/", core.sent_email, name="sent_email"),
+    # allauth's, with Silta's form (see the view).
+    path(
+        "tili/reauthenticate/code/",
+        RequestReauthenticationCodeView.as_view(),
+        name="account_request_reauthentication_code",
+    ),
     path("tili/", include("allauth.urls")),
     path("", include("silta.accounts.urls")),
     path("", include("silta.places.urls")),

@@ -166,12 +166,14 @@ SILTA_ROWS = [
     ),
 ]
 
-# allauth, from its views (65.21) with Silta's settings: login by code, mandatory email
+# allauth, from its views (65.22) with Silta's settings: login by code, mandatory email
 # verification by code, TOTP and recovery codes. force_login() does not record an allauth
 # authentication, so pages behind @reauthentication_required send everyone to reauthenticate.
 # The fixture users sign in by emailed code and have no usable password, as most Silta
-# users do. allauth then never asks them to reauthenticate (there is nothing to ask for), so
-# its password reauthentication pages answer 403 and the TOTP pages open directly.
+# users do: they reauthenticate by a code sent to their address (the password and
+# authenticator pages send them there), and only then may they add an authenticator.
+REAUTHENTICATE_BY_CODE = Redirect("account_request_reauthentication_code")
+
 ALLAUTH_ROWS = [
     Row("account_login", "account_login", _url("account_login"), ENTRANCE),
     # GET shows a confirmation to the signed-in; signing out needs a POST (tested below).
@@ -182,7 +184,20 @@ ALLAUTH_ROWS = [
         "account_reauthenticate",
         "account_reauthenticate",
         _url("account_reauthenticate"),
-        expect(LOGIN, 403),
+        expect(LOGIN, REAUTHENTICATE_BY_CODE),
+    ),
+    Row(
+        "account_request_reauthentication_code",
+        "account_request_reauthentication_code",
+        _url("account_request_reauthentication_code"),
+        SIGNED_IN,
+    ),
+    # No code was requested: back to asking for one.
+    Row(
+        "account_confirm_reauthentication_code",
+        "account_confirm_reauthentication_code",
+        _url("account_confirm_reauthentication_code"),
+        expect(LOGIN, REAUTHENTICATE_BY_CODE),
     ),
     Row("account_email", "account_email", _url("account_email"), SIGNED_IN),
     # With verification by code this is the code page; no verification pending: away.
@@ -245,18 +260,18 @@ ALLAUTH_ROWS = [
         _url("mfa_authenticate"),
         expect(Redirect("account_login"), DASHBOARD),
     ),
-    # Nobody has an authenticator or a password, so there is nothing to reauthenticate with.
+    # Nobody has an authenticator or a password: reauthentication is by emailed code.
     Row(
         "mfa_reauthenticate",
         "mfa_reauthenticate",
         _url("mfa_reauthenticate"),
-        expect(LOGIN, 403),
+        expect(LOGIN, REAUTHENTICATE_BY_CODE),
     ),
     Row(
         "mfa_activate_totp",
         "mfa_activate_totp",
         _url("mfa_activate_totp"),
-        SIGNED_IN,
+        expect(LOGIN, Redirect("account_request_reauthentication_code", next=True)),
     ),
     Row(
         "mfa_deactivate_totp",
@@ -274,7 +289,7 @@ ALLAUTH_ROWS = [
         "mfa_generate_recovery_codes",
         "mfa_generate_recovery_codes",
         _url("mfa_generate_recovery_codes"),
-        SIGNED_IN,
+        expect(LOGIN, Redirect("account_request_reauthentication_code", next=True)),
     ),
     Row(
         "mfa_download_recovery_codes",

@@ -1,5 +1,8 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.account.forms import (
+    RequestReauthenticationCodeForm as AllauthRequestReauthenticationCodeForm,
+)
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -64,6 +67,15 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _limit_email_length(self.fields["email"])
+
+
+class RequestReauthenticationCodeForm(AllauthRequestReauthenticationCodeForm):
+    """Reauthentication by code: the choice of the person's own verified addresses, with a
+    label in the person's language (allauth's field has none)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].label = _("Lähetä koodi osoitteeseen")
 
 
 class LoginForm(AllauthLoginForm):

@@ -1,5 +1,8 @@
 import json
 
+from allauth.account.views import (
+    RequestReauthenticationCodeView as AllauthRequestReauthenticationCodeView,
+)
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -15,7 +18,7 @@ from silta.core.views import forbidden
 from silta.places.models import Municipality
 
 from . import services
-from .forms import ErasureForm, ProfileForm
+from .forms import ErasureForm, ProfileForm, RequestReauthenticationCodeForm
 from .models import (
     CoordinatingOrganisation,
     ErasureRequest,
@@ -188,3 +191,11 @@ def organisation(request, pk):
             "without_liaison": sum(1 for m in municipalities if not m.liaison_count),
         },
     )
+
+
+class RequestReauthenticationCodeView(AllauthRequestReauthenticationCodeView):
+    """allauth's page for a reauthentication code, with Silta's form (a label in the
+    person's language). allauth takes this form class from the view, not from
+    ACCOUNT_FORMS, so the URL is routed here ahead of allauth's own (silta/urls.py)."""
+
+    form_class = RequestReauthenticationCodeForm

@@ -125,3 +125,28 @@ def test_malformed_email_gets_a_finnish_error(page, world, smtp_server):
     expect(page.locator("main")).to_contain_text("Syötä kelvollinen sähköpostiosoite")
     screenshot(page, "login-code-bad-email")
     assert smtp_server.messages == []
+
+
+def test_liaison_confirms_with_a_code_before_adding_an_authenticator(
+    page, world, smtp_server, sign_in
+):
+    """Signed in a while ago (no recent sign-in on record), the liaison opens the
+    authenticator page on a phone: Silta first asks for a code sent to her own address."""
+    liaison = world.user("oulu_liaison")
+    sign_in(liaison)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto("/tili/2fa/totp/activate/")
+    expect(page).to_have_url(re.compile(r"/tili/reauthenticate/code/\?next="))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vahvista pääsy")
+    expect(page.locator("main")).to_contain_text(liaison.email)
+    screenshot(page, "reauthenticate-request-code-360")
+    page.get_by_role("button", name="Pyydä koodi").click()
+    expect(page).to_have_url(re.compile(r"/tili/reauthenticate/code/confirm/"))
+
+    message = smtp_server.wait_for(liaison.email)
+    assert "kirjautumiskoodi" in message["Subject"].lower(), message["Subject"]
+    enter_code(page, login_code_in(message))
+
+    expect(page).to_have_url(re.compile(r"/tili/2fa/totp/activate/$"))
+    screenshot(page, "totp-activate-360")
+    expect(page.locator("main svg, main img").first).to_be_visible()  # the QR code to scan
