@@ -483,3 +483,43 @@ def test_sqlite_sorts_association_matches_from_a_narrow_index(choirs):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "COVERING INDEX associations_association_by_id" in plan
+
+
+def test_activities_of_several_municipalities_are_found_by_their_own_terms(places):
+    """A region's activity search: on PostgreSQL one prefixed query per municipality, any of
+    them (0014); the same activities as the plain filter, on both databases."""
+    oulu, kempele, helsinki = municipality("564"), municipality("244"), municipality("091")
+    a = _indexed(name_fi="Pohjoisen Laulu ry", municipality=oulu)
+
+    def activity(name, where, text=""):
+        return Activity.objects.create(
+            association=a,
+            municipality=where,
+            name_fi=name,
+            kind=Activity.Kind.RECURRING,
+            weekday=2,
+            is_published=True,
+            search_name=search.document(name),
+            search_text=search.document(text),
+        ).pk
+
+    in_oulu = activity("Kuoro Oulussa", oulu, "Laulamme kylätalolla")
+    in_kempele = activity("Kuoro Kempeleessä", kempele, "Kylätalolla keskiviikkoisin")
+    activity("Kuoro Helsingissä", helsinki, "Kylätalolla")
+    qs = Activity.objects.public().upcoming_or_recurring().order_by(*activity_public_order())
+    region = [oulu.pk, kempele.pk]
+
+    def found(q):
+        ids, count, _capped = search.Ranked(qs, q, municipalities=region).read(0, 10, 100)
+        expected = set(apply_ids(qs.filter(municipality_id__in=region), q))
+        assert set(ids) == expected and count == len(expected)
+        return set(ids)
+
+    assert found("kuo") == {in_oulu, in_kempele}  # a prefix
+    assert found("kylätalolla") == {in_oulu, in_kempele}  # an inflected word of the text
+    assert found("kuoro kempele") == {in_kempele}  # both words in the same activity
+    assert found("o'neill") == set()
+
+
+def apply_ids(queryset, q):
+    return list(search.apply(queryset, q)[0].values_list("pk", flat=True))

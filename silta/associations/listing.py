@@ -16,6 +16,7 @@ still one query); the count is one query of two counts. `core.paging` reads it t
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import F, Subquery
 from django.db.models.expressions import RawSQL
 
 ORDER = ("name_fi", "pk")
@@ -28,7 +29,7 @@ class PresentIn:
     ordered = True
 
     def __init__(self, queryset, municipality_ids):
-        from .models import Association
+        from .models import Association, _InArray
 
         ids = list(municipality_ids)
         acting = Association.municipalities.through.objects.filter(municipality_id__in=ids).values(
@@ -38,7 +39,12 @@ class PresentIn:
         self.model = queryset.model
         self.query = base.query  # its order, for core.paging
         self.home = base.filter(municipality_id__in=ids)
-        self.acting = base.filter(pk__in=acting).exclude(municipality_id__in=ids)
+        # `id = ANY(ARRAY(...))`: the few acting ids are read first and their rows sorted. As
+        # a semi-join, PostgreSQL walked the whole name index for them when it expected many
+        # and found none (a region: Uusimaa's page 1 took 158 ms, now 2 ms).
+        self.acting = base.filter(_InArray(F("pk"), Subquery(acting))).exclude(
+            municipality_id__in=ids
+        )
 
     def order_by(self, *fields):
         if tuple(fields) != ORDER:

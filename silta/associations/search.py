@@ -188,10 +188,15 @@ class _Matches(Func):
         )
 
 
-def _local_tsquery(parsed, municipality_id: int) -> str:
-    """The tsquery over the municipality's own terms ("33:kylä", fulltext._local_sql()): the
-    same words and alternatives as _tsquery(), cast to tsquery as they are, not parsed."""
-    return _tsquery(parsed, f"{int(municipality_id)}:")
+def _local_tsquery(parsed, municipality_ids) -> str:
+    """The tsquery over the municipalities' own terms ("33:kylä", fulltext._local_sql()): the
+    same words and alternatives as _tsquery(), cast to tsquery as they are, not parsed; for
+    several municipalities (a region) one such query per municipality, any of them."""
+    queries = [_tsquery(parsed, f"{int(pk)}:") for pk in municipality_ids]
+    queries = [q for q in queries if q]
+    if len(queries) == 1:
+        return queries[0]
+    return " | ".join(f"({q})" for q in queries)
 
 
 class _LocalMatches(Func):
@@ -293,6 +298,9 @@ WINDOW = 3000
 # PostgreSQL: a search looks at up to this many matches (at least up to the page's end)
 # before it walks in order instead of sorting them; also the cap of its counts (decision 0012).
 PROBE = 300
+# PostgreSQL: an activity search in at most this many municipalities (a region has up to 30)
+# is matched by their own prefixed terms, one tsquery per municipality (0014).
+LOCAL_MAX = 40
 
 
 class Ranked:
@@ -333,16 +341,23 @@ class Ranked:
         self.base = queryset
         if self.municipalities is not None:
             self.base = queryset.filter(_in_municipalities(queryset.model, self.municipalities))
-        # PostgreSQL, a search in one municipality: matched by its own terms (0014).
+        # PostgreSQL, a search in one municipality, or activities in a region: matched by
+        # the municipalities' own terms (0014). (Associations in a region: with one prefix
+        # query per municipality, the planner costed GIN above a scan of the whole table.)
         self.local_query = None
+        several = (
+            self.municipalities is not None
+            and 1 < len(self.municipalities) <= LOCAL_MAX
+            and queryset.model._meta.db_table != "associations_association"
+        )
         if (
             self.parsed
             and self.vendor == "postgresql"
             and not narrow
-            and self.municipalities is not None
-            and len(self.municipalities) == 1
+            and self.municipalities
+            and (len(self.municipalities) == 1 or several)
         ):
-            self.local_query = _local_tsquery(self.parsed, int(self.municipalities[0]))
+            self.local_query = _local_tsquery(self.parsed, self.municipalities)
         if not self.parsed or self.vendor == "postgresql":
             return
         self.table = _fts_table(queryset, "")
@@ -534,7 +549,7 @@ class Ranked:
             from .models import Association, _InArray
 
             acting = Association.municipalities.through.objects.filter(
-                municipality_id=self.municipalities[0]
+                municipality_id__in=self.municipalities
             ).values("association_id")
             matches |= Q(_InArray(F("pk"), Subquery(acting))) & anywhere
         rank = Case(When(in_name, then=Value(2)), default=Value(1), output_field=IntegerField())
