@@ -128,3 +128,15 @@ def world(places) -> World:
     users["admin"].is_staff = True
     users["admin"].save()
     return World(oulu, kempele, helsinki, oulu_assoc, kempele_assoc, org, users)
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST with the client, then run what waited for the commit (mail is sent by a task
+    after the commit)."""
+
+    def run(url, data, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data, **kwargs)
+
+    return run

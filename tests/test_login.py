@@ -4,7 +4,6 @@ URLs are allauth's under /tili/. Mail is sent after the commit by a task, so req
 send mail run inside `django_capture_on_commit_callbacks(execute=True)`.
 """
 
-import html
 import re
 
 import pytest
@@ -15,6 +14,7 @@ from django.core import mail
 from silta.accounts.models import User
 from silta.core.models import OutgoingEmail
 
+from .codes import code_in, page
 from .factories import UserFactory
 
 LOGIN = "/tili/login/"
@@ -30,18 +30,8 @@ TOO_MANY = "Liian monta virheellistä kirjautumisyritystä. Yritä myöhemmin uu
 BAD_EMAIL = "Syötä kelvollinen sähköpostiosoite."
 
 
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def errors(response) -> list[str]:
     return re.findall(r'class="errorlist[^"]*"[^>]*>\s*<li>([^<]*)', page(response))
-
-
-def code_in(message) -> str:
-    match = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", message.body)
-    assert match, message.body
-    return match.group(0)
 
 
 def signed_in(client) -> User | None:
@@ -53,17 +43,6 @@ def signed_in(client) -> User | None:
 def _fast_password_hashing(settings):
     # A real hash costs most of a second; the rate-limit tests try dozens of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST with the client, then run what waited for the commit (the mail)."""
-
-    def run(url, data, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data, **kwargs)
-
-    return run
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ Mail is sent after the commit by a task, so POSTs that send mail run inside
 `django_capture_on_commit_callbacks(execute=True)`.
 """
 
-import html
-import re
 from urllib.parse import quote
 
 import pytest
@@ -16,31 +14,13 @@ from django.core import mail
 
 from silta.core.models import OutgoingEmail
 
+from .codes import code_in, page
 from .factories import UserFactory
 
 TOTP = "/tili/2fa/totp/activate/"
 RECOVERY = "/tili/2fa/recovery-codes/generate/"
 REQUEST = "/tili/reauthenticate/code/"
 CONFIRM = "/tili/reauthenticate/code/confirm/"
-
-
-def page(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def code_in(message) -> str:
-    match = re.search(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b", message.body)
-    assert match, message.body
-    return match.group(0)
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def run(url, data, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data, **kwargs)
-
-    return run
 
 
 @pytest.fixture

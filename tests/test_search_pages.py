@@ -327,6 +327,20 @@ def test_whole_country_activity_search_in_the_public_order_when_walked(places, m
         assert ranked.read(2, 3, 1)[0] == []
 
 
+def _weekly_activity(association, name, where, text=""):
+    """A published Wednesday activity with its search documents."""
+    return Activity.objects.create(
+        association=association,
+        municipality=where,
+        name_fi=name,
+        kind=Activity.Kind.RECURRING,
+        weekday=2,
+        is_published=True,
+        search_name=search.document(name),
+        search_text=search.document(text),
+    )
+
+
 def test_activities_of_one_municipality_are_found_by_its_own_terms(places):
     """PostgreSQL reads a municipality's activities from terms prefixed by it (decision
     0014); moving an activity, emptying its text or odd words must all still be right."""
@@ -334,16 +348,7 @@ def test_activities_of_one_municipality_are_found_by_its_own_terms(places):
     a = _indexed(name_fi="Oulun Laulu ry", municipality=oulu)
 
     def activity(name, where, text=""):
-        return Activity.objects.create(
-            association=a,
-            municipality=where,
-            name_fi=name,
-            kind=Activity.Kind.RECURRING,
-            weekday=2,
-            is_published=True,
-            search_name=search.document(name),
-            search_text=search.document(text),
-        )
+        return _weekly_activity(a, name, where, text)
 
     choir = activity("Kuoro keskiviikkoisin", oulu, "Laulamme kylätalolla")
     activity("Kuoro Kempeleessä", kempele)
@@ -492,16 +497,7 @@ def test_activities_of_several_municipalities_are_found_by_their_own_terms(place
     a = _indexed(name_fi="Pohjoisen Laulu ry", municipality=oulu)
 
     def activity(name, where, text=""):
-        return Activity.objects.create(
-            association=a,
-            municipality=where,
-            name_fi=name,
-            kind=Activity.Kind.RECURRING,
-            weekday=2,
-            is_published=True,
-            search_name=search.document(name),
-            search_text=search.document(text),
-        ).pk
+        return _weekly_activity(a, name, where, text).pk
 
     in_oulu = activity("Kuoro Oulussa", oulu, "Laulamme kylätalolla")
     in_kempele = activity("Kuoro Kempeleessä", kempele, "Kylätalolla keskiviikkoisin")
