@@ -399,15 +399,15 @@ class Ranked:
         # The matches are those of the scope already: no municipality filter in SQL.
         return Q(pk__in=RawSQL(sql, params))  # noqa: S611
 
-    def _ids_sql(self, queryset, bottom: int, top: int, part: int):
-        query = queryset.order_by(*self.order).values_list("pk")[bottom:top].query
-        sql, params = query.sql_with_params()
-        return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
-
     def _page_sql(self, queryset, bottom: int, top: int):
+        """The ids of rows [bottom:top] of `queryset` in the search's order."""
         query = queryset.order_by(*self.order).values_list("pk")[bottom:top].query
         sql, params = query.sql_with_params()
         return sql, list(params)
+
+    def _ids_sql(self, queryset, bottom: int, top: int, part: int):
+        sql, params = self._page_sql(queryset, bottom, top)
+        return f"SELECT sub.*, {part} FROM ({sql}) sub", params  # noqa: S608 - Django's SQL
 
     def _rest_sql(self, queryset, top: int, room: int):
         """The second tier's first `top` ids, read only when the first tier ("tier1") has
