@@ -3,6 +3,8 @@ the rest, each in name order, across page boundaries; limited to the municipalit
 association is at home or acting in, which on SQLite the full-text index itself holds and
 keeps in step with every change. Both databases."""
 
+import json
+
 import pytest
 from django.db import connection
 
@@ -280,6 +282,35 @@ def test_probe_limit_does_not_change_pages_or_exact_counts_below_it(choirs, monk
         assert (count, capped) == (max(probe, 2), True)
     else:
         assert (count, capped) == (8, False)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.parametrize("probe", [4, 8])
+def test_probe_reads_matches_anywhere_only_while_name_matches_fit(choirs, monkeypatch, probe):
+    """Five choirs by name: past a probe of 4, the name matches alone say "over 4", and the
+    probe's search in descriptions is never run (it scanned the table for words in few
+    descriptions); with 8 it runs, and the three described choirs are counted too."""
+    monkeypatch.setattr(search, "PROBE", probe)
+    ranked = _ranked("kuoro")
+    anywhere, in_name = search._postgres_conditions("", ranked.parsed)
+    sql, params = ranked._gated_probe_sql(anywhere, in_name, probe)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    scans = []
+
+    def walk(node):
+        if node.get("Relation Name") == "associations_association":
+            scans.append(node["Actual Loops"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk((plan[0] if isinstance(plan, list) else json.loads(plan)[0])["Plan"])
+    assert len(scans) == 2  # the name matches, the matches anywhere
+    assert scans.count(0) == (1 if probe == 4 else 0)
+    ids, count, capped = ranked.read(0, 2, 1000)
+    assert _names(ids) == EVERY_CHOIR[:2]
+    assert (count, capped) == ((4, True) if probe == 4 else (8, False))
 
 
 def test_two_words_walked_in_order_find_only_rows_with_both(choirs, monkeypatch):

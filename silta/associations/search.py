@@ -34,6 +34,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -452,8 +453,9 @@ class Ranked:
         """Associations over the whole country: two or three queries for the ids, however
         many rows match (decision 0012).
 
-        First a probe: the ids of up to `limit` + 1 matches, and of up to `limit` + 1 name
-        matches, in no order (GIN indexes; the scan stops at the limit). When every match
+        First a probe: the ids of up to `limit` + 1 name matches and, when there are no more
+        than `limit`, of up to `limit` + 1 matches anywhere, in no order (GIN indexes; the
+        scan stops at the limit; _gated_probe_sql). When every match
         fits, the page is sorted from those ids alone (and the count is exact). Otherwise
         a tier with more than `limit` matches is read by walking at most WINDOW rows in
         name order (_window_sql), a tier with fewer is sorted from its ids; and when the
@@ -467,16 +469,11 @@ class Ranked:
             return self._read_postgres_sorted(bottom, top, cap)
         limit = max(min(cap or PROBE, PROBE), top)
         anywhere, in_name = _postgres_conditions("", self.parsed)
-        probe = self._run(
-            [
-                self._probe_sql(self.base.filter(anywhere), limit, 1),
-                self._probe_sql(self.base.filter(in_name), limit, 2),
-            ]
-        )
+        probe = self._run([self._gated_probe_sql(anywhere, in_name, limit)])
         every = [pk for pk, part in probe if part == 1]
         names = [pk for pk, part in probe if part == 2]
         rows = self.unscoped.model._base_manager
-        if len(every) <= limit:
+        if len(names) <= limit and len(every) <= limit:
             # Every match is known: sort them (their tier from the name probe).
             name_set = set(names)
             ordered = rows.filter(pk__in=every).order_by(*self.order).values_list("pk", flat=True)
@@ -518,17 +515,20 @@ class Ranked:
         """Ids [bottom:top] of the rows meeting `condition` among the first WINDOW rows in
         name order: PostgreSQL reads at most WINDOW index entries and rows, whatever the
         words. Fewer than asked means the window was too small (see _read_postgres)."""
-        window = self.base.order_by("name_fi", "pk")[:WINDOW]
-        inner, params = window.values_list("id", "name_fi").query.sql_with_params()
-        table = self.base.model._meta.db_table
-        match, match_params = _compile_condition(self.base.model, condition)
+        # The condition is a column of the window's rows, so each row is read once (joined
+        # back to its table by id, each was read twice: 6 -> 3 ms for a page of "sydän").
+        window = (
+            self.base.order_by("name_fi", "pk")
+            .annotate(search_hit=ExpressionWrapper(condition, output_field=BooleanField()))
+            .values_list("id", "name_fi", "search_hit")[:WINDOW]
+        )
+        inner, params = window.query.sql_with_params()
         sql = (
             f"SELECT * FROM (SELECT walked.id, {part} FROM ({inner}) walked "  # noqa: S608
-            f'JOIN "{table}" ON "{table}"."id" = walked.id WHERE {match} '
-            f"ORDER BY walked.name_fi, walked.id LIMIT {int(top) - int(bottom)} "
-            f"OFFSET {int(bottom)}) windowed"
+            f"WHERE walked.search_hit ORDER BY walked.name_fi, walked.id "
+            f"LIMIT {int(top) - int(bottom)} OFFSET {int(bottom)}) windowed"
         )
-        return sql, [*params, *match_params]
+        return sql, list(params)
 
     def _local_ranked(self):
         """apply()'s order over the matches of the municipality's own terms: the GIN index
@@ -558,6 +558,23 @@ class Ranked:
             .annotate(search_rank=rank)
             .order_by("-search_rank", *self.order)
         )
+
+    def _gated_probe_sql(self, anywhere: Q, in_name: Q, limit: int):
+        """The probe: the ids of up to `limit` + 1 name matches (part 2) and, only when
+        there are no more name matches than `limit`, of up to `limit` + 1 matches anywhere
+        (part 1). Every name match is a match anywhere, so more name matches than `limit`
+        already mean more matches than `limit`: the second arm is then not run at all (a
+        One-Time Filter over the counted CTE). That arm was what cost: for a word in few
+        descriptions ("sydän") PostgreSQL scanned the table until 301 matches, 13 500 rows
+        (16-19 ms at 100 000), while its name matches came from the GIN index in 1 ms."""
+        names_sql, names_params = self._probe_sql(self.base.filter(in_name), limit, 2)
+        every_sql, every_params = self._probe_sql(self.base.filter(anywhere), limit, 1)
+        sql = (
+            f'WITH "names" AS MATERIALIZED ({names_sql}) '  # noqa: S608 - Django's SQL
+            f'SELECT * FROM "names" UNION ALL '
+            f'SELECT * FROM ({every_sql}) every WHERE (SELECT COUNT(*) FROM "names") <= %s'
+        )
+        return sql, [*names_params, *every_params, limit]
 
     def _probe_sql(self, queryset, limit: int, part: int):
         sql, params = queryset.order_by().values_list("pk")[: limit + 1].query.sql_with_params()
