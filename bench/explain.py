@@ -45,7 +45,7 @@ def main():
             if (
                 args.plans
                 and float(q["time"]) > 0.002
-                and sql.lstrip().upper().startswith("SELECT")
+                and sql.lstrip().upper().startswith(("SELECT", "WITH"))
             ):
                 with connection.cursor() as cursor:
                     if connection.vendor == "postgresql":
