@@ -5,6 +5,8 @@ database gives no working links."""
 import hashlib
 import secrets
 
+from django.conf import settings
+
 
 def new_token(nbytes: int = 24) -> str:
     return secrets.token_urlsafe(nbytes)
@@ -13,3 +15,9 @@ def new_token(nbytes: int = 24) -> str:
 def hash_token(token: str) -> str:
     # "replace": a forged link with unpaired surrogates finds nothing instead of failing.
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def secret_keys() -> list[str]:
+    """The site's keys for links derived with an HMAC: SECRET_KEY first, then the old keys of
+    SECRET_KEY_FALLBACKS, so that a link mailed before the key was replaced still works."""
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]

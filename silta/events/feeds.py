@@ -23,6 +23,7 @@ from django.utils.translation import pgettext
 from silta.accounts.models import CalendarFeed
 from silta.core import audit
 from silta.core.models import AuditLogEntry
+from silta.core.tokens import secret_keys
 
 from . import ical
 from .models import VISIBLE_STATUSES, Event, Registration, hash_token
@@ -45,7 +46,7 @@ def secret_of(feed: CalendarFeed) -> str | None:
     """The secret of the stored address, for showing it to its owner again. Tries the old
     SECRET_KEY_FALLBACKS too; None when no key gives the stored hash (the key was replaced
     without a fallback: the owner has to take a new address)."""
-    for key in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:
+    for key in secret_keys():
         secret = _derive(feed, key)
         if constant_time_compare(hash_token(secret), feed.token_hash):
             return secret

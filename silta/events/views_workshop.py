@@ -182,14 +182,16 @@ def _not_found(request):
     )
 
 
-def _public_context(board, device_id, question=None):
+def _public_context(board, token, device_id, question=None):
     questions = workshop.questions_with_notes(
         board.event, include_hidden=False, device_id=device_id
     )
     return {
         "board": board,
         "event": board.event,
-        "token": workshop.token_of(board),
+        # The token the page was opened with (its hash found the board): a participant's
+        # visit never renews the link the way the organisers' board may after a key change.
+        "token": token,
         "questions": questions,
         "question": question,
         "limit": workshop.NOTES_PER_DEVICE,
@@ -203,7 +205,7 @@ def workshop_public(request, token):
     except _NotFound:
         return _not_found(request)
     device_id = _device_id(request) or workshop.new_device_id()
-    context = _public_context(board, device_id)
+    context = _public_context(board, token, device_id)
     response = render(request, "events/workshop/public.html", context)
     response["Cache-Control"] = "no-store"
     return _with_device(request, response, device_id)
@@ -232,7 +234,7 @@ def workshop_question(request, token, question):
         if outcome is not True:
             messages.error(request, outcome)
     device_id = device_id or workshop.new_device_id()
-    context = _public_context(board, device_id, found)
+    context = _public_context(board, token, device_id, found)
     context["form"] = form
     context["current"] = next(q for q in context["questions"] if q.pk == found.pk)
     context["own_count"] = sum(1 for n in context["current"].note_list if n.is_own)
@@ -340,7 +342,7 @@ def workshop_board(request, pk):
             if request.htmx:
                 return HttpResponse(result, status=400)
             messages.error(request, result)
-    token = workshop.token_of(board)
+    token = workshop.token_of(board, request.user)
     link = request.build_absolute_uri(reverse("events:workshop_public", args=[token]))
     context = _board_context(request, event, board)
     context.update(

@@ -11,7 +11,9 @@ what this does and does not prevent.
 
 The workshop link's token is stored only as a hash. The link can still be shown again on the
 organisers' board because it is derived from a random seed with SECRET_KEY (an HMAC): the
-database alone does not give the link away."""
+database alone does not give the link away. After SECRET_KEY is replaced, the old key in
+SECRET_KEY_FALLBACKS still derives the link (printed QR codes work and the board shows them);
+without it the board gets a new link."""
 
 import base64
 import hashlib
@@ -21,11 +23,12 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from silta.core import audit
 from silta.core.models import AuditLogEntry
+from silta.core.tokens import secret_keys
 
 from .models import (
     Event,
@@ -71,9 +74,21 @@ def _log(actor, action, obj, event, *, before=None, after=None, note=""):
 # -- the link --------------------------------------------------------------------------------
 
 
-def _token_from_seed(seed: str) -> str:
-    digest = salted_hmac("silta.events.workshop.link", seed, algorithm="sha256").digest()
+def _token_from_seed(seed: str, key: str | None = None) -> str:
+    digest = salted_hmac(
+        "silta.events.workshop.link", seed, secret=key, algorithm="sha256"
+    ).digest()
     return base64.urlsafe_b64encode(digest[:12]).decode("ascii")
+
+
+def _stored_token(board: WorkshopBoard) -> str | None:
+    """The token whose hash the board keeps, from whichever site key derives it (SECRET_KEY
+    or an old key of SECRET_KEY_FALLBACKS); None when no key known any more does."""
+    for key in secret_keys():
+        token = _token_from_seed(board.link_seed, key)
+        if constant_time_compare(hash_token(token), board.token_hash):
+            return token
+    return None
 
 
 def board_for(event: Event) -> WorkshopBoard:
@@ -91,8 +106,22 @@ def board_for(event: Event) -> WorkshopBoard:
         return WorkshopBoard.objects.get(event=event)
 
 
-def token_of(board: WorkshopBoard) -> str:
-    return _token_from_seed(board.link_seed)
+def token_of(board: WorkshopBoard, actor=None) -> str:
+    """The workshop link's token for the organisers' board. When SECRET_KEY was replaced
+    without keeping the old key in SECRET_KEY_FALLBACKS, the link (and any printed QR code)
+    no longer works and cannot be shown again: the board gets a new link, as with "Tee uusi
+    linkki", so the organisers at least see one that works. `board` is updated in place."""
+    token = _stored_token(board)
+    if token is not None:
+        return token
+    with transaction.atomic():
+        locked = WorkshopBoard.objects.select_for_update().get(pk=board.pk)
+        token = _stored_token(locked)  # another organiser's page may have renewed it
+        if token is None:
+            locked = new_link(actor, locked, note="työpajan uusi linkki: vanha avain poistunut")
+            token = _token_from_seed(locked.link_seed)
+    board.link_seed, board.token_hash = locked.link_seed, locked.token_hash
+    return token
 
 
 def board_by_token(token: str) -> WorkshopBoard | None:
@@ -108,13 +137,13 @@ def board_by_token(token: str) -> WorkshopBoard | None:
 
 
 @transaction.atomic
-def new_link(actor, board: WorkshopBoard) -> WorkshopBoard:
+def new_link(actor, board: WorkshopBoard, *, note="työpajan uusi linkki") -> WorkshopBoard:
     """A new link for the workshop; the old one (and its QR code) stops working."""
     board = WorkshopBoard.objects.select_for_update().get(pk=board.pk)
     board.link_seed = secrets.token_urlsafe(32)
     board.token_hash = hash_token(_token_from_seed(board.link_seed))
     board.save(update_fields=["link_seed", "token_hash"])
-    _log(actor, A.UPDATE, board, board.event, after={"link": "uusi"}, note="työpajan uusi linkki")
+    _log(actor, A.UPDATE, board, board.event, after={"link": "uusi"}, note=note)
     return board
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silta.accounts.permissions import scope_of
-from silta.core.tokens import hash_token  # noqa: F401 (used by surveys code and tests)
+from silta.core.tokens import hash_token, secret_keys
 
 
 def localised(obj, base: str) -> str:
@@ -338,20 +338,29 @@ class Round(models.Model):
         return self.title
 
 
-def token_for(salt: str) -> str:
+def token_for(salt: str, key: str | None = None) -> str:
+    """The personal link's token, derived from the salt with `key` (SECRET_KEY by default)."""
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"silta-survey:{salt}".encode(), hashlib.sha256
+        (key or settings.SECRET_KEY).encode(), f"silta-survey:{salt}".encode(), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def resume_key_for(token: str) -> str:
+def resume_key_for(token: str, key: str | None = None) -> str:
     """The key of an anonymous response: a keyed hash of the link's token with its own
     purpose string, so that it can be matched neither to the invitation's token hash nor to
-    anything else stored."""
+    anything else stored. `key` is SECRET_KEY by default."""
     return hmac.new(
-        settings.SECRET_KEY.encode(), f"silta-anonymous-response:{token}".encode(), hashlib.sha256
+        (key or settings.SECRET_KEY).encode(),
+        f"silta-anonymous-response:{token}".encode(),
+        hashlib.sha256,
     ).hexdigest()
+
+
+def resume_keys_for(token: str) -> list[str]:
+    """The keys an anonymous response of the link may be stored under: one per site key
+    (SECRET_KEY and the old ones of SECRET_KEY_FALLBACKS), the current one first."""
+    return [resume_key_for(token, key) for key in secret_keys()]
 
 
 class InvitationQuerySet(models.QuerySet):
@@ -366,13 +375,14 @@ class InvitationQuerySet(models.QuerySet):
         if invitation is None:
             return None
         # An answered invitation of an anonymous round has no salt left to derive from.
-        expected = token_for(invitation.salt) if invitation.salt else ""
-        if not (
-            hmac.compare_digest(expected, token)
-            or (not invitation.salt and hmac.compare_digest(invitation.token_hash, wanted))
-        ):
-            return None
-        return invitation
+        if not invitation.salt:
+            return invitation if hmac.compare_digest(invitation.token_hash, wanted) else None
+        # A link mailed before SECRET_KEY was replaced is derived with an old key that is
+        # still in SECRET_KEY_FALLBACKS; every key is compared, each in constant time.
+        matches = [
+            hmac.compare_digest(token_for(invitation.salt, key), token) for key in secret_keys()
+        ]
+        return invitation if any(matches) else None
 
     def unanswered(self):
         return self.filter(answered_at__isnull=True)
@@ -421,8 +431,18 @@ class Invitation(models.Model):
 
     @property
     def token(self) -> str:
-        """The link's token; empty once an anonymous answer has been sent (the salt is gone)."""
-        return token_for(self.salt) if self.salt else ""
+        """The link's token: the one whose hash is stored, derived with whichever site key
+        made it (SECRET_KEY, or an old key of SECRET_KEY_FALLBACKS after a replacement).
+        Empty once an anonymous answer has been sent (the salt is gone), and when no key
+        known any more gives the stored hash: that link is dead, and mail and pages give the
+        invitation a new one (services.link_token)."""
+        if not self.salt:
+            return ""
+        for key in secret_keys():
+            token = token_for(self.salt, key)
+            if hmac.compare_digest(hash_token(token), self.token_hash):
+                return token
+        return ""
 
     @property
     def respondent(self) -> str:

@@ -26,7 +26,7 @@ from .models import (
     Response,
     Round,
     Section,
-    resume_key_for,
+    resume_keys_for,
 )
 
 A = AuditLogEntry.Action
@@ -236,10 +236,36 @@ def add_invitations(actor, round_: Round, emails: list[str]) -> int:
     return added
 
 
+@transaction.atomic
+def link_token(invitation: Invitation, actor=None) -> str:
+    """The token of the invitation's link, for mail and pages: the link already mailed when
+    a site key still gives its stored hash (SECRET_KEY, or the old key in
+    SECRET_KEY_FALLBACKS). When none does (SECRET_KEY was replaced and the old key dropped),
+    that link is dead and cannot be shown again: the invitation gets a new token, so that a
+    reminder carries a working link. Empty for an anonymous invitation already answered."""
+    token = invitation.token
+    if token or not invitation.salt:
+        return token
+    locked = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+    token = locked.token  # another process may have renewed it meanwhile
+    if not token and locked.salt:
+        token = locked.set_token()
+        locked.save(update_fields=["salt", "token_hash"])
+        audit.record(
+            actor,
+            A.UPDATE,
+            locked,
+            municipality=locked.round.municipality,
+            note="kyselylinkki uusittu: vanhaa linkkiä ei voi enää muodostaa (avain vaihdettu)",
+        )
+    invitation.salt, invitation.token_hash = locked.salt, locked.token_hash
+    return token
+
+
 def answer_url(invitation: Invitation) -> str:
     from django.urls import reverse
 
-    return settings.SITE_URL.rstrip("/") + reverse("surveys:answer", args=[invitation.token])
+    return settings.SITE_URL.rstrip("/") + reverse("surveys:answer", args=[link_token(invitation)])
 
 
 def _mail(invitation: Invitation, name: str) -> None:
@@ -377,8 +403,9 @@ def version_of(response: Response | None) -> str:
 
 
 def anonymous_response(round_: Round, token: str) -> Response | None:
-    """The response an anonymous round's link leads back to, found by the link alone."""
-    return Response.objects.filter(round=round_, resume_key=resume_key_for(token)).first()
+    """The response an anonymous round's link leads back to, found by the link alone (under
+    the key of any site key, so a draft saved before SECRET_KEY was replaced is found)."""
+    return Response.objects.filter(round=round_, resume_key__in=resume_keys_for(token)).first()
 
 
 def response_of(invitation: Invitation, token: str) -> Response | None:
@@ -441,9 +468,14 @@ def save_answers(
             token = token or invitation.token
             if not token:
                 raise SurveyError("Linkki ei kelpaa.")
-            key = resume_key_for(token)
+            # A response saved before SECRET_KEY was replaced keeps the key it was stored
+            # under; a new one is stored under the current key.
+            keys = resume_keys_for(token)
+            key = keys[0]
             response = (
-                Response.objects.select_for_update().filter(round=round_, resume_key=key).first()
+                Response.objects.select_for_update()
+                .filter(round=round_, resume_key__in=keys)
+                .first()
             )
         else:
             response = Response.objects.filter(invitation=invitation).first()

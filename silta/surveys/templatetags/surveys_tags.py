@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from silta.accounts.permissions import scope_of
 
+from .. import services
 from ..models import Invitation, Round
 
 register = template.Library()
@@ -25,7 +26,7 @@ def survey_dashboard(context):
             .order_by("closes_on")[:6]
         )
     waiting = [
-        {"invitation": i, "url": reverse("surveys:answer", args=[i.token])}
+        {"invitation": i, "url": reverse("surveys:answer", args=[services.link_token(i, user)])}
         for i in Invitation.objects.filter(
             Q(user=user) | Q(email=user.email.lower()),
             sent_at__isnull=False,
