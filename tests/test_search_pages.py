@@ -495,6 +495,34 @@ def test_activity_search_pages_cross_from_name_to_text_matches_with_counts(place
     _check_index()
 
 
+@pytest.mark.parametrize("cap", [1, 2, 3, 5, 6, 9, 1000])
+@pytest.mark.parametrize("size", [1, 2, 4])
+def test_search_in_a_municipality_counts_up_to_the_cap_on_every_page(choirs, cap, size):
+    """A search in Oulu, a page at a time, with counts made in SQL (a filter the index does
+    not know): an association acting in Oulu with its home elsewhere is among the name
+    matches, the text matches follow, and each page's count is exact up to the cap (or the
+    page's end) and "over" it beyond. On PostgreSQL the name matches are read by their own
+    terms and sized as they are sorted, and every match is counted only when the name
+    matches are no more than the cap (decision 0017)."""
+    oulu = municipality("564")
+    acting = _indexed(name_fi="Kempeleen Kuoro ry", municipality=municipality("244"))
+    acting.municipalities.add(oulu)
+    _indexed(name_fi="Kempeleen Toinen Kuoro ry", municipality=municipality("244"))  # not in Oulu
+    _check_index()
+    qs = Association.objects.public().order_by("name_fi", "pk")
+    ranked = search.Ranked(qs, "kuoro", municipalities=[oulu.pk], plain=False)
+    seen, bottom = [], 0
+    while True:
+        ids, count, capped = ranked.read(bottom, bottom + size, cap)
+        limit = max(cap, bottom + size)
+        assert (count, capped) == (min(9, limit), 9 > limit), (bottom, size, cap)
+        if not ids:
+            break
+        seen += _names(ids)
+        bottom += size
+    assert seen == ["Kempeleen Kuoro ry", *EVERY_CHOIR]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index and plan")
 def test_sqlite_sorts_association_matches_from_a_narrow_index(choirs):
     """Sorting a search's matches reads each one's name and status from a narrow index by

@@ -40,12 +40,26 @@ def _postgres_sql(table: str) -> list[str]:
 _LOCAL_DOCUMENT = "' ' || COALESCE(search_name, '') || ' ' || COALESCE(search_text, '')"
 
 
-def _local_sql(table: str) -> list[str]:
+# The name's terms are there a second time with the marker "n" ("33n:kylä"), so that the
+# rows whose name matches, the first tier of a search, are a GIN query of their own instead
+# of a check of every match's name vector (decision 0017; migration 0015).
+_LOCAL_NAME_DOCUMENT = "' ' || COALESCE(search_name, '')"
+
+
+def _local_sql(table: str, *, names: bool = True) -> list[str]:
+    terms = (
+        f"regexp_replace({_LOCAL_DOCUMENT}, "
+        r"'\s+(\S)', ' ' || municipality_id::text || ':\1', 'g')"
+    )
+    if names:
+        terms += (
+            f" || ' ' || regexp_replace({_LOCAL_NAME_DOCUMENT}, "
+            r"'\s+(\S)', ' ' || municipality_id::text || 'n:\1', 'g')"
+        )
     return [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_local_vector tsvector "
         f"GENERATED ALWAYS AS (CASE WHEN btrim({_LOCAL_DOCUMENT}) = '' THEN ''::tsvector "
-        f"ELSE array_to_tsvector(regexp_split_to_array(btrim(regexp_replace({_LOCAL_DOCUMENT}, "
-        r"'\s+(\S)', ' ' || municipality_id::text || ':\1', 'g')), '\s+')) END) STORED",
+        f"ELSE array_to_tsvector(regexp_split_to_array(btrim({terms}), '\\s+')) END) STORED",
         f"CREATE INDEX IF NOT EXISTS {table}_search_local_vector "
         f"ON {table} USING gin (search_local_vector)",
     ]
@@ -58,11 +72,14 @@ def create_postgres(connection) -> None:
                 cursor.execute(sql)
 
 
-def create_postgres_local(connection) -> None:
-    """Migration 0014."""
+def create_postgres_local(connection, *, names: bool = False) -> None:
+    """Migration 0014 (the municipality's terms), and 0015 with `names` (the name's terms
+    marked too): the column is made anew, its GIN index with it."""
     with connection.cursor() as cursor:
         for table in TABLES:
-            for sql in _local_sql(table):
+            if names:
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_local_vector")
+            for sql in _local_sql(table, names=names):
                 cursor.execute(sql)
 
 
