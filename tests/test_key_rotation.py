@@ -200,6 +200,35 @@ def test_an_anonymous_draft_is_found_again_after_the_key_change_with_a_fallback(
     assert Response.objects.count() == 1
 
 
+def test_sent_anonymous_answers_are_not_counted_twice_once_the_old_key_is_dropped(
+    client, world, keys, delivered
+):
+    """The sent answers' key cannot be made again: the link says they were sent instead of
+    offering an empty form, and a post (an old tab) makes no second response."""
+    round_, _invitation, token = _mailed_invitation(world, delivered, anonymous=True)
+    assert _post_anonymous(client, token, round_, final=True).status_code == 302
+    keys(keep_old=False)
+    page = client.get(_answer_url(token))
+    body = page.content.decode()
+    assert page.status_code == 409 and "Vastauksesi tähän kyselyyn on jo lähetetty" in body
+    assert 'name="laheta"' not in body
+    posted = client.post(_answer_url(token), {**full_answers(round_), "versio": "0", "laheta": "1"})
+    assert posted.status_code == 409
+    assert Response.objects.filter(round=round_).count() == 1
+
+
+def test_a_survey_refusal_is_in_the_respondents_language(client, world, delivered):
+    """A conflict (the answers were saved from another window) is explained in Swedish to a
+    Swedish respondent, not in Finnish."""
+    round_, invitation, token = _mailed_invitation(world, delivered)
+    Invitation.objects.filter(pk=invitation.pk).update(language="sv")
+    assert _post_anonymous(client, token, round_, final=False).status_code == 302
+    stale = {**full_answers(round_), "versio": "0", "tallenna": "1"}
+    body = client.post(_answer_url(token), stale).content.decode()
+    assert "Dina svar hade redan sparats" in body
+    assert "Vastauksesi oli jo tallennettu" not in body
+
+
 def test_a_new_anonymous_response_after_the_key_change_uses_the_new_key(
     client, world, keys, delivered
 ):

@@ -10,6 +10,7 @@ from datetime import datetime, time
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from silta.accounts.models import Membership, Role
 from silta.associations.models import Association
@@ -89,7 +90,7 @@ def copy_questionnaire(actor, questionnaire: Questionnaire, organisation) -> Que
 def update_questionnaire(actor, questionnaire: Questionnaire, *, fields: dict, questions: dict):
     """Changes a copy's texts. `questions` maps a question id to {"text_fi", "required"}."""
     if questionnaire.organisation_id is None:
-        raise SurveyError("Mukana tulevaa mallipohjaa ei voi muokata. Tee siitä kopio.")
+        raise SurveyError(_("Mukana tulevaa mallipohjaa ei voi muokata. Tee siitä kopio."))
     before = audit.snapshot(questionnaire)
     for name, value in fields.items():
         setattr(questionnaire, name, value)
@@ -223,7 +224,7 @@ def add_invitations(actor, round_: Round, emails: list[str]) -> int:
     """Invites people by address (a training's participants); an address already invited is
     skipped."""
     if round_.state() == "closed":
-        raise SurveyError("Kysely on päättynyt; kutsuja ei voi enää lisätä.")
+        raise SurveyError(_("Kysely on päättynyt; kutsuja ei voi enää lisätä."))
     added = _add_invitations(round_, [{"email": e, "language": "fi"} for e in emails])
     if added:
         audit.record(
@@ -361,7 +362,7 @@ def send_invitations(actor, round_: Round) -> int:
     from .tasks import send_round_invitations
 
     if round_.state() == "closed":
-        raise SurveyError("Kysely on päättynyt; kutsuja ei voi enää lähettää.")
+        raise SurveyError(_("Kysely on päättynyt; kutsuja ei voi enää lähettää."))
     count = round_.invitations.filter(sent_at__isnull=True).count()
     if count:
         with transaction.atomic():
@@ -380,7 +381,7 @@ def send_reminders(actor, round_: Round) -> int:
     from .tasks import send_round_reminders
 
     if not round_.is_open():
-        raise SurveyError("Muistutuksia voi lähettää vain avoinna olevasta kyselystä.")
+        raise SurveyError(_("Muistutuksia voi lähettää vain avoinna olevasta kyselystä."))
     count = due_for_reminder(Round.objects.filter(pk=round_.pk)).count()
     if count:
         with transaction.atomic():
@@ -452,13 +453,15 @@ def save_answers(
     In an anonymous round the response is found and kept by the link's `token` (derived
     from the invitation while it still has its salt), never by the invitation."""
     if interview is None and not round_.is_open():
-        raise SurveyError("Kysely ei ole avoinna.")
+        raise SurveyError(_("Kysely ei ole avoinna."))
     if interview is not None and round_.state() == "closed":
-        raise SurveyError("Kysely on päättynyt; vastauksia ei voi enää muuttaa.")
+        raise SurveyError(_("Kysely on päättynyt; vastauksia ei voi enää muuttaa."))
     if interview is not None and round_.anonymous and response is None:
         raise SurveyError(
-            "Nimettömään kyselyyn ei kirjata haastatteluja: haastattelija tietäisi, kenen "
-            "vastaukset ovat. Pyydä vastaajaa vastaamaan oman linkkinsä kautta."
+            _(
+                "Nimettömään kyselyyn ei kirjata haastatteluja: haastattelija tietäisi, kenen "
+                "vastaukset ovat. Pyydä vastaajaa vastaamaan oman linkkinsä kautta."
+            )
         )
     anonymous = invitation is not None and round_.anonymous
     key = None
@@ -467,7 +470,7 @@ def save_answers(
         if anonymous:
             token = token or invitation.token
             if not token:
-                raise SurveyError("Linkki ei kelpaa.")
+                raise SurveyError(_("Linkki ei kelpaa."))
             # A response saved before SECRET_KEY was replaced keeps the key it was stored
             # under; a new one is stored under the current key.
             keys = resume_keys_for(token)
@@ -477,14 +480,26 @@ def save_answers(
                 .filter(round=round_, resume_key__in=keys)
                 .first()
             )
+            if response is None and invitation.answered_at is not None:
+                # Sent answers whose key is gone (SECRET_KEY replaced without a fallback):
+                # a second response would count the same person twice.
+                raise SurveyError(
+                    _(
+                        "Vastauksesi tähän kyselyyn on jo lähetetty. Nimettömän kyselyn "
+                        "lähetettyjä vastauksia ei voi enää avata tällä linkillä."
+                    )
+                )
         else:
             response = Response.objects.filter(invitation=invitation).first()
     elif response is not None:
         response = Response.objects.select_for_update().get(pk=response.pk)
     if version != version_of(response):
         raise SurveyError(
-            "Vastauksesi oli jo tallennettu, tai niitä on muutettu toisessa ikkunassa. "
-            "Alla ovat tallennetut vastaukset; tarkista ne ja tallenna uudelleen tarvittaessa."
+            _(
+                "Vastauksesi oli jo tallennettu, tai niitä on muutettu toisessa ikkunassa. "
+                "Alla ovat tallennetut vastaukset; tarkista ne ja tallenna uudelleen "
+                "tarvittaessa."
+            )
         )
     now = timezone.now()
     created = response is None

@@ -125,6 +125,19 @@ def answer(request, token):
             round_,
             answered=bool(response and response.submitted_at),
         )
+    if round_.anonymous and response is None and invitation.answered_at is not None:
+        # The sent answers' key is gone (SECRET_KEY replaced without a fallback): an empty
+        # form would let the same person answer twice (services.save_answers refuses too).
+        return _link_problem(
+            request,
+            _("Vastauksesi on jo lähetetty"),
+            _(
+                "Vastauksesi tähän kyselyyn on jo lähetetty. Nimettömän kyselyn "
+                "lähetettyjä vastauksia ei voi enää avata tällä linkillä."
+            ),
+            409,
+            round_,
+        )
     questions = results_mod.questions_of(round_.questionnaire)
     saved = _saved(response)
     sent_message = _(
