@@ -515,7 +515,7 @@ def test_search_in_a_municipality_counts_up_to_the_cap_on_every_page(choirs, cap
     while True:
         ids, count, capped = ranked.read(bottom, bottom + size, cap)
         limit = max(cap, bottom + size)
-        assert (count, capped) == (min(9, limit), 9 > limit), (bottom, size, cap)
+        assert (count, capped) == (min(9, limit), limit < 9), (bottom, size, cap)
         if not ids:
             break
         seen += _names(ids)
