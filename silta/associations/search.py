@@ -201,20 +201,6 @@ def _local_tsquery(parsed, municipality_ids, *, names: bool = False) -> str:
     return " | ".join(f"({q})" for q in queries)
 
 
-class _LocalMatches(Func):
-    """`search_local_vector @@ 'q'::tsquery` (PostgreSQL, activities of one municipality)."""
-
-    output_field = BooleanField()
-
-    def __init__(self, vector, tsquery: str):
-        super().__init__(vector, Value(tsquery))
-
-    def as_sql(self, compiler, connection, **extra):
-        vector, vector_params = compiler.compile(self.source_expressions[0])
-        query, query_params = compiler.compile(self.source_expressions[1])
-        return f"{vector} @@ ({query})::tsquery", (*vector_params, *query_params)
-
-
 def _postgres_conditions(prefix: str, parsed, *, walk: bool = False) -> tuple[Q, Q]:
     tsquery = _tsquery(parsed)
     if not tsquery:  # every word had a quote: nothing can match
@@ -324,9 +310,11 @@ class Ranked:
     name index in order and stopping when the page is full. One query gives a page's ids
     and the counts (two for a search without municipalities); the caller reads the rows.
 
-    PostgreSQL: a probe reads the ids of up to `cap` + 1 matches and name matches (GIN
-    indexes, no order); few matches are sorted from those ids, a tier with more is walked
-    in order until the page is full (decision 0012). Counts are exact up to the cap.
+    PostgreSQL: over the whole country a probe reads the ids of up to `cap` + 1 matches
+    and name matches (GIN indexes, no order); few matches are sorted from those ids, a tier
+    with more is walked in order until the page is full (decision 0012). In municipalities
+    their own terms give each tier, which is sorted only when the page needs it (0014,
+    0017). Counts are exact up to the cap.
     """
 
     def __init__(
@@ -536,15 +524,15 @@ class Ranked:
         """A search in municipalities by their own terms (0014), a tier at a time (0017).
 
         One statement: the first tier's rows up to the page's end + 1, sorted, from the
-        names' own terms ("33n:kylä"), so only the name matches are read and sorted; the
-        count of every match up to `limit` + 1, in no order; and the second tier up to the
-        page's end, sorted, only when the first leaves room on the page (a One-Time Filter
-        on the first tier's size, so PostgreSQL does not run it otherwise). Before, one
-        ranked query read, checked by name and sorted every match: Helsinki's 5 300
-        activities matching "kylätalolla" for a page of 20 (8-10 ms at 100 000)."""
+        names' own terms ("33n:kylä"), so only the name matches are read and sorted, with
+        the tier's size; the second tier up to the page's end, sorted, only when the first
+        leaves room on the page; and the count of every match up to `limit` + 1, in no
+        order, only when the name matches are no more than `limit` (One-Time Filters, so
+        PostgreSQL does not run those parts otherwise). Before, one ranked query read,
+        checked by name and sorted every match: Helsinki's 5 300 activities matching
+        "kylätalolla" for a page of 20 (8-10 ms at 100 000)."""
         if not self.local_query:  # every word had a quote: nothing can match
             return [], (None if cap is None else 0), False
-
         # Without the municipality_id condition: the prefixed terms hold the municipality,
         # and with it the planner read every activity of the municipality instead of the
         # index (it cannot tell what a prefix costs in GIN). The conditions are written
@@ -679,8 +667,9 @@ class Ranked:
 
     def _read_postgres_sorted(self, bottom: int, top: int, cap: int | None):
         """One ranked query for the ids of up to max(cap, top) + 1 matches: the page and the
-        capped count from one pass (a search in municipalities, or in one association's
-        activities)."""
+        capped count from one pass (one association's activities, or associations in a
+        region). A search by the municipalities' own terms is read a tier at a time
+        instead (_read_postgres_local)."""
         limit = top if cap is None else max(cap, top)
         if self.local_query is not None:
             return self._read_postgres_local(bottom, top, cap, limit)
