@@ -3,7 +3,9 @@ answer) carries a random token; the database keeps only its SHA-256, so a copy o
 database gives no working links."""
 
 import hashlib
+import hmac
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -21,3 +23,14 @@ def secret_keys() -> list[str]:
     """The site's keys for links derived with an HMAC: SECRET_KEY first, then the old keys of
     SECRET_KEY_FALLBACKS, so that a link mailed before the key was replaced still works."""
     return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def stored_derivation(derive: Callable[[str], str], stored_hash: str) -> str | None:
+    """The link value `derive(key)` whose hash is `stored_hash`, trying each site key
+    (secret_keys()) in turn, each compared in constant time; None when none gives it (the
+    key it was made with was replaced without a fallback)."""
+    for key in secret_keys():
+        value = derive(key)
+        if hmac.compare_digest(hash_token(value), stored_hash):
+            return value
+    return None

@@ -16,14 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from silta.accounts.models import CalendarFeed
 from silta.core import audit
 from silta.core.models import AuditLogEntry
-from silta.core.tokens import secret_keys
+from silta.core.tokens import stored_derivation
 
 from . import ical
 from .models import VISIBLE_STATUSES, Event, Registration, hash_token
@@ -46,11 +46,7 @@ def secret_of(feed: CalendarFeed) -> str | None:
     """The secret of the stored address, for showing it to its owner again. Tries the old
     SECRET_KEY_FALLBACKS too; None when no key gives the stored hash (the key was replaced
     without a fallback: the owner has to take a new address)."""
-    for key in secret_keys():
-        secret = _derive(feed, key)
-        if constant_time_compare(hash_token(secret), feed.token_hash):
-            return secret
-    return None
+    return stored_derivation(lambda key: _derive(feed, key), feed.token_hash)
 
 
 def feed_url(secret: str) -> str:

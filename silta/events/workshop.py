@@ -23,12 +23,12 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from silta.core import audit
 from silta.core.models import AuditLogEntry
-from silta.core.tokens import secret_keys
+from silta.core.tokens import stored_derivation
 
 from .models import (
     Event,
@@ -84,11 +84,7 @@ def _token_from_seed(seed: str, key: str | None = None) -> str:
 def _stored_token(board: WorkshopBoard) -> str | None:
     """The token whose hash the board keeps, from whichever site key derives it (SECRET_KEY
     or an old key of SECRET_KEY_FALLBACKS); None when no key known any more does."""
-    for key in secret_keys():
-        token = _token_from_seed(board.link_seed, key)
-        if constant_time_compare(hash_token(token), board.token_hash):
-            return token
-    return None
+    return stored_derivation(lambda key: _token_from_seed(board.link_seed, key), board.token_hash)
 
 
 def board_for(event: Event) -> WorkshopBoard:

@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from silta.accounts.permissions import scope_of
-from silta.core.tokens import hash_token, secret_keys
+from silta.core.tokens import hash_token, secret_keys, stored_derivation
 
 
 def localised(obj, base: str) -> str:
@@ -438,11 +438,7 @@ class Invitation(models.Model):
         invitation a new one (services.link_token)."""
         if not self.salt:
             return ""
-        for key in secret_keys():
-            token = token_for(self.salt, key)
-            if hmac.compare_digest(hash_token(token), self.token_hash):
-                return token
-        return ""
+        return stored_derivation(lambda key: token_for(self.salt, key), self.token_hash) or ""
 
     @property
     def respondent(self) -> str:
