@@ -158,12 +158,20 @@ def test_the_personal_link_is_counted_when_opened_and_when_registered(
     _send(world, evening, django_capture_on_commit_callbacks)
     message = next(m for m in mail.outbox if m.to == ["kylayhdistys@example.fi"])
     url = reverse("events:register", args=[evening.pk]) + f"?kutsu={_token(message)}"
+    plan_url = reverse("events:plan", args=[evening.pk])
+    estimate = "Avanneiden määrä on arvio"
+    assert estimate not in world.client("oulu_liaison").get(plan_url).content.decode()
 
+    client.head(url)  # a link checker's HEAD (refused: 405) is not an opening
+    assert services.invitation_counts(evening)["opened"] == 0
     page = client.get(url)
     assert page.status_code == 200
     assert 'value="kylayhdistys@example.fi"' in page.content.decode()
     client.get(url)  # opening twice counts once
     assert services.invitation_counts(evening)["opened"] == 1
+    # Mail services open links to check them before the recipient does: the liaison is
+    # told the figure is an estimate, and that registrations are exact.
+    assert estimate in world.client("oulu_liaison").get(plan_url).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
