@@ -97,6 +97,27 @@ def test_cancelled_event_stays_marked_cancelled_and_waiting_is_tentative(world, 
     assert str(vevents["Jonossa: Täysi ilta"]["STATUS"]) == "TENTATIVE"
 
 
+def test_a_swedish_speakers_feed_has_the_events_swedish_titles(world, person):
+    """The feed is in its owner's language: an event's Swedish title and description when
+    it has them, the Finnish ones when it has not, and the prefixes in Swedish."""
+    person.language = "sv"
+    person.save()
+    both = event(
+        world.oulu,
+        title_fi="Syksyn yhdistysilta",
+        title_sv="Höstens föreningskväll",
+        description_fi="Kahvitarjoilu",
+        description_sv="Kaffeservering",
+    )
+    finnish_only = event(world.oulu, title_fi="Kyläjuhla", status=Event.Status.CANCELLED)
+    registration(both, user=person)
+    registration(finnish_only, user=person)
+    vevents = {str(v["SUMMARY"]): v for v in _calendar(_fetch(_take_feed(person))).walk("VEVENT")}
+    assert str(vevents["Höstens föreningskväll"]["DESCRIPTION"]) == "Kaffeservering"
+    assert "Syksyn yhdistysilta" not in vevents
+    assert str(vevents["Inställt: Kyläjuhla"]["STATUS"]) == "CANCELLED"  # Finnish title kept
+
+
 def test_one_event_appears_once_even_with_two_registrations(world, person):
     ev = event(world.oulu)
     registration(ev, user=person, email="toinen.osoite@example.fi")

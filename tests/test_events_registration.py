@@ -195,11 +195,15 @@ def test_raising_capacity_promotes_from_the_waiting_list(world):
 
 
 def test_confirmation_is_in_the_registrants_language(world):
-    ev = event(world.oulu)
+    ev = event(world.oulu, title_fi="Syksyn yhdistysilta", title_sv="Höstens föreningskväll")
     Client().post(reverse("events:register", args=[ev.pk]), GOOD, HTTP_ACCEPT_LANGUAGE="sv")
     reg = Registration.objects.get()
     message = OutgoingEmail.objects.get(to=reg.email)
-    assert message.language == reg.language
+    assert message.language == reg.language == "sv"
+    # The calendar attachment too: the event's Swedish title, in its name and its entry.
+    (attached,) = message.attachments
+    assert attached["filename"] == "hostens-foreningskvall.ics"
+    assert "SUMMARY:Höstens föreningskväll" in attached["content"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from .models import Event
@@ -74,7 +74,9 @@ def vevent(
     the event's own STATUS (e.g. TENTATIVE for a place on the waiting list)."""
     url = settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
     location = ", ".join(p for p in (event.venue_name, event.address) if p)
-    description = event.description_fi
+    # In the active language (a person's own feed, a mail's recipient, the page's visitor),
+    # the Finnish text when the event has none in it.
+    description = event.description
     if event.online_link:
         description = f"{description}\n\n{event.online_link}".strip()
     lines = [
@@ -84,7 +86,7 @@ def vevent(
         f"LAST-MODIFIED:{utc(event.updated_at)}",
         f"DTSTART:{utc(event.starts_at)}",
         f"DTEND:{utc(event.ends_at)}",
-        f"SUMMARY:{escape(_clean(prefix + event.title_fi))}",
+        f"SUMMARY:{escape(_clean(prefix + event.title))}",
     ]
     if description:
         lines.append(f"DESCRIPTION:{escape(_clean(description))}")
@@ -122,10 +124,13 @@ def calendar(
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
-def attachment(event: Event) -> dict:
-    """The event as an email attachment (silta.core.mail), for the confirmation messages."""
-    return {
-        "filename": f"{slugify(event.title_fi)[:60].strip('-') or f'tapahtuma-{event.pk}'}.ics",
-        "content_type": "text/calendar; charset=utf-8",
-        "content": calendar([event], event.title_fi).decode("utf-8"),
-    }
+def attachment(event: Event, language: str = "fi") -> dict:
+    """The event as an email attachment (silta.core.mail), for the confirmation messages, in
+    the recipient's `language`."""
+    with translation.override(language):
+        title = event.title
+        return {
+            "filename": f"{slugify(title)[:60].strip('-') or f'tapahtuma-{event.pk}'}.ics",
+            "content_type": "text/calendar; charset=utf-8",
+            "content": calendar([event], title).decode("utf-8"),
+        }

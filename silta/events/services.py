@@ -388,7 +388,7 @@ def register(
                 language=registration.language,
                 sensitive=True,
                 # Into the calendar only with a place; the waiting list gets it when promoted.
-                attachments=[ical.attachment(event)]
+                attachments=[ical.attachment(event, registration.language)]
                 if registration.status == Registration.Status.CONFIRMED
                 else [],
             )
@@ -502,7 +502,7 @@ def _promote(event: Event) -> list[Registration]:
             _mail_context(registration, token),
             language=registration.language,
             sensitive=True,
-            attachments=[ical.attachment(event)],
+            attachments=[ical.attachment(event, registration.language)],
         )
     return promoted
 

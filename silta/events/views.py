@@ -243,7 +243,7 @@ def registration(request, token):
 @require_GET
 def event_ics(request, pk):
     event = _visible_event(request, pk)
-    body = ical.calendar([event], event.title_fi)
+    body = ical.calendar([event], event.title)
     return _calendar_response(body, f"tapahtuma-{event.pk}.ics")
 
 
@@ -283,7 +283,7 @@ def municipality_ics(request, code):
     m = _municipality(code)
     since = timezone.now() - timezone.timedelta(days=365)
     events = _public_in(m).filter(ends_at__gte=since).order_by("starts_at", "pk")[:500]
-    body = ical.calendar(events, _("%(name)s: tapahtumat") % {"name": m.name_fi})
+    body = ical.calendar(events, _("%(name)s: tapahtumat") % {"name": m.name})
     return _calendar_response(body, f"{m.code}-tapahtumat.ics")
 
 
