@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from silta.accounts.models import Membership, Role
 from silta.associations.models import Association
@@ -32,6 +33,13 @@ from .models import (
 
 A = AuditLogEntry.Action
 LANGS = {code for code, _name in settings.LANGUAGES}
+
+
+# Sent anonymous answers whose key is gone (SECRET_KEY replaced without a fallback).
+ANONYMOUS_ALREADY_SENT = gettext_lazy(
+    "Vastauksesi tähän kyselyyn on jo lähetetty. Nimettömän kyselyn lähetettyjä vastauksia "
+    "ei voi enää avata tällä linkillä."
+)
 
 
 class SurveyError(Exception):
@@ -483,12 +491,7 @@ def save_answers(
             if response is None and invitation.answered_at is not None:
                 # Sent answers whose key is gone (SECRET_KEY replaced without a fallback):
                 # a second response would count the same person twice.
-                raise SurveyError(
-                    _(
-                        "Vastauksesi tähän kyselyyn on jo lähetetty. Nimettömän kyselyn "
-                        "lähetettyjä vastauksia ei voi enää avata tällä linkillä."
-                    )
-                )
+                raise SurveyError(str(ANONYMOUS_ALREADY_SENT))
         else:
             response = Response.objects.filter(invitation=invitation).first()
     elif response is not None:

@@ -131,10 +131,7 @@ def answer(request, token):
         return _link_problem(
             request,
             _("Vastauksesi on jo lähetetty"),
-            _(
-                "Vastauksesi tähän kyselyyn on jo lähetetty. Nimettömän kyselyn "
-                "lähetettyjä vastauksia ei voi enää avata tällä linkillä."
-            ),
+            services.ANONYMOUS_ALREADY_SENT,
             409,
             round_,
         )
